@@ -1,0 +1,73 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# allocfail: top-level entry points.  The work is done by scripts/; see
+# README.md.  Kernel builds live in $(ALLOCFAIL_CACHE), outside the tree.
+
+ALLOCFAIL_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/allocfail
+export ALLOCFAIL_CACHE
+KSRC ?=
+export KSRC
+TARGETS ?= allocfail
+CMD ?= uname -a
+export CMD
+
+SCRIPTS := scripts
+SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null)
+C_FILES := $(wildcard kmod/*.c kmod/*.h selftests/allocfail/test_modules/*.c)
+
+.PHONY: all setup kernel module module-6.1 initramfs kselftest check \
+	static-check checkpatch shellcheck demo vm-run vm-shell clean help
+
+all: module
+
+help:
+	@echo "make demo       boot the test VM and show an injected failure"
+	@echo "make check      everything CI runs (set-up, static checks,"
+	@echo "                module builds for 6.12 and 6.1, kselftests in the VM)"
+	@echo "make kernel     build the test kernel (cached; KSRC=tree for another)"
+	@echo "make kselftest TARGETS=allocfail   run the kselftests in the VM"
+	@echo "make vm-run CMD='...'   run a command in the test VM"
+	@echo "make vm-shell   interactive shell in the test VM"
+
+setup:
+	@$(SCRIPTS)/setup-host
+
+kernel: setup
+	@$(SCRIPTS)/build-kernel >/dev/null
+
+module: kernel
+	@$(SCRIPTS)/build-module
+
+module-6.1: setup
+	@$(SCRIPTS)/build-module 6.1
+
+initramfs: module
+	@$(SCRIPTS)/build-image >/dev/null
+
+kselftest: setup
+	@$(SCRIPTS)/kselftest $(TARGETS)
+
+checkpatch: setup
+	@$(SCRIPTS)/checkpatch $(C_FILES)
+
+shellcheck: setup
+	@shellcheck -s sh $(SH_FILES)
+	@echo "shellcheck: $(words $(SH_FILES)) scripts clean"
+
+static-check: checkpatch shellcheck
+
+check: setup
+	@$(SCRIPTS)/check
+
+demo: setup
+	@$(SCRIPTS)/demo
+
+vm-run: initramfs
+	@$(SCRIPTS)/vm-run "$$CMD"
+
+vm-shell: initramfs
+	@$(SCRIPTS)/vm-run --shell
+
+clean:
+	$(MAKE) -C kmod clean KDIR=$(ALLOCFAIL_CACHE)/build/latest-6.12 || true
+	rm -f kmod/*.ko selftests/allocfail/test_modules/*.ko

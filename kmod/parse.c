@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parsing of attribute values.  Every parser works on a private copy and
+ * reports -EINVAL with a one-line reason before anything is changed.
+ */
+#include <linux/bitmap.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/trace_events.h>
+#include <trace/events/mmflags.h>
+#include "allocfail.h"
+
+/*
+ * The GFP flag names %pGg prints, built from the same macro the kernel's
+ * own gfpflag_names[] is (mm/debug.c), since that table is not exported.
+ * Composite names (GFP_KERNEL, ...) come first, as in the kernel's table.
+ */
+static const struct trace_print_flags af_gfp_names[] = {
+	__def_gfpflag_names,
+	{ 0, NULL }
+};
+
+const char * const allocfail_ctx_names[AF_NR_CTX] = {
+	[AF_CTX_TASK]		= "task",
+	[AF_CTX_ATOMIC]		= "atomic",
+	[AF_CTX_SOFTIRQ]	= "softirq",
+	[AF_CTX_HARDIRQ]	= "hardirq",
+};
+
+/* Longest value any attribute accepts; longer input is refused. */
+#define AF_MAX_INPUT	256
+
+static char *af_dup_trimmed(const char *buf)
+{
+	size_t len = strnlen(buf, AF_MAX_INPUT + 1);
+	char *copy;
+
+	if (len > AF_MAX_INPUT) {
+		pr_warn("allocfail: value longer than %d characters\n",
+			AF_MAX_INPUT);
+		return ERR_PTR(-EINVAL);
+	}
+	copy = kmemdup_nul(buf, len, GFP_KERNEL);
+	if (!copy)
+		return ERR_PTR(-ENOMEM);
+	return copy;
+}
+
+static int af_gfp_token(const char *tok, gfp_t *out)
+{
+	const struct trace_print_flags *f;
+	unsigned long val;
+
+	for (f = af_gfp_names; f->name; f++) {
+		if (!strcmp(tok, f->name)) {
+			*out |= (__force gfp_t)f->mask;
+			return 0;
+		}
+	}
+	if (!kstrtoul(tok, 0, &val) &&
+	    !(val & ~(unsigned long)(__force unsigned int)__GFP_BITS_MASK)) {
+		*out |= (__force gfp_t)val;
+		return 0;
+	}
+	pr_warn("allocfail: unknown GFP flag '%s'\n", tok);
+	return -EINVAL;
+}
+
+/*
+ * Accepts what %pGg prints: names and numbers joined by '|', or "none".
+ * Spaces around the separators are allowed.
+ */
+int allocfail_parse_gfp(const char *buf, gfp_t *out)
+{
+	char *copy, *cur, *tok;
+	gfp_t gfp = 0;
+	int ret = 0, n = 0;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	cur = strim(copy);
+	if (!strcmp(cur, "none") || !strcmp(cur, "0"))
+		goto out;
+	while ((tok = strsep(&cur, "|")) != NULL) {
+		tok = strim(tok);
+		ret = af_gfp_token(tok, &gfp);
+		if (ret)
+			break;
+		n++;
+	}
+	if (!ret && !n) {
+		pr_warn("allocfail: empty GFP flag list\n");
+		ret = -EINVAL;
+	}
+out:
+	kfree(copy);
+	if (!ret)
+		*out = gfp;
+	return ret;
+}
+
+/* "3", "1-10", "0,3-5", "all"; orders above AF_MAX_ORDER are refused. */
+int allocfail_parse_orders(const char *buf, unsigned long *orders)
+{
+	DECLARE_BITMAP(tmp, AF_NR_ORDERS);
+	char *copy, *s;
+	int ret;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	s = strim(copy);
+	if (!strcmp(s, "all")) {
+		bitmap_fill(tmp, AF_NR_ORDERS);
+		ret = 0;
+	} else if (!*s) {
+		ret = -EINVAL;
+	} else {
+		ret = bitmap_parselist(s, tmp, AF_NR_ORDERS);
+	}
+	kfree(copy);
+	if (ret) {
+		pr_warn("allocfail: orders must be a list of 0-%d and ranges\n",
+			AF_MAX_ORDER);
+		return -EINVAL;
+	}
+	bitmap_copy(orders, tmp, AF_NR_ORDERS);
+	return 0;
+}
+
+/* Any of "task atomic softirq hardirq", separated by ',' or spaces. */
+int allocfail_parse_contexts(const char *buf, unsigned long *out)
+{
+	unsigned long ctx = 0;
+	char *copy, *cur, *tok;
+	int i, ret = 0;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	cur = strim(copy);
+	if (!strcmp(cur, "all")) {
+		ctx = AF_CTX_ALL;
+		goto out;
+	}
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		i = match_string(allocfail_ctx_names, AF_NR_CTX, tok);
+		if (i < 0) {
+			pr_warn("allocfail: unknown context '%s'\n", tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		ctx |= BIT(i);
+	}
+	if (!ctx) {
+		pr_warn("allocfail: empty context list\n");
+		ret = -EINVAL;
+	}
+out:
+	kfree(copy);
+	if (!ret)
+		*out = ctx;
+	return ret;
+}
+
+ssize_t allocfail_show_contexts(unsigned long contexts, char *page)
+{
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < AF_NR_CTX; i++)
+		if (contexts & BIT(i))
+			len += sysfs_emit_at(page, len, "%s%s", len ? "," : "",
+					     allocfail_ctx_names[i]);
+	len += sysfs_emit_at(page, len, "\n");
+	return len;
+}

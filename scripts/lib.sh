@@ -1,0 +1,37 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared settings for allocfail's host scripts: where the kernel source,
+# builds and VM images live.  Sourced, never run.
+
+: "${ALLOCFAIL_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/allocfail}"
+# shellcheck disable=SC2034 # used by the scripts that source this
+TOPDIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+: "${KVER_SERIES:=6.12}"
+
+die() {
+	echo "$(basename -- "$0"): $*" >&2
+	exit 1
+}
+
+# kernel_src [series]: print the path of an unpacked Debian linux-source
+# tree (unpacking it once into the cache), or $KSRC when it is set.
+kernel_src() {
+	series=${1:-$KVER_SERIES}
+	if [ -n "${KSRC:-}" ] && [ "$series" = "$KVER_SERIES" ]; then
+		[ -f "$KSRC/Makefile" ] || die "KSRC=$KSRC is not a kernel tree"
+		(CDPATH='' cd -- "$KSRC" && pwd)
+		return
+	fi
+	tarball=/usr/src/linux-source-$series.tar.xz
+	dir=$ALLOCFAIL_CACHE/src/linux-source-$series
+	if [ ! -f "$dir/.unpacked" ]; then
+		[ -f "$tarball" ] || die "$tarball missing: run scripts/setup-host"
+		mkdir -p "$ALLOCFAIL_CACHE/src"
+		rm -rf "$dir"
+		echo "unpacking $tarball" >&2
+		tar -C "$ALLOCFAIL_CACHE/src" -xf "$tarball"
+		touch "$dir/.unpacked"
+	fi
+	echo "$dir"
+}

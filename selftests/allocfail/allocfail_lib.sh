@@ -1,0 +1,95 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared helpers for allocfail kselftests: KTAP output (the kernel's own
+# ktap_helpers.sh), policy set-up and tear-down, and the helper module that
+# allocates on request.  Sourced by each test_*.sh.
+
+ALLOCFAIL_DIR=$(dirname "$0")
+# shellcheck source=/dev/null
+. "$ALLOCFAIL_DIR/../kselftest/ktap_helpers.sh"
+
+CFS=/sys/kernel/config/allocfail
+HELPER=/sys/kernel/debug/allocfail_helper/run
+
+af_skip_unless_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		ktap_skip_all "must be run as root"
+		exit "$KSFT_SKIP"
+	fi
+}
+
+# Load allocfail and the helper, fresh.
+af_setup() {
+	af_skip_unless_root
+	af_teardown
+	mountpoint -q /sys/kernel/config ||
+		mount -t configfs configfs /sys/kernel/config
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	if ! modprobe allocfail; then
+		ktap_exit_fail_msg "cannot load allocfail"
+	fi
+	if ! insmod "$ALLOCFAIL_DIR/test_modules/allocfail_helper.ko"; then
+		ktap_exit_fail_msg "cannot load allocfail_helper"
+	fi
+}
+
+# Remove every policy and unload both modules.
+af_teardown() {
+	if [ -d "$CFS" ]; then
+		for p in "$CFS"/*/; do
+			[ -d "$p" ] || continue
+			echo 0 >"$p/enable"
+			rmdir "$p"
+		done
+	fi
+	rmmod allocfail_helper 2>/dev/null
+	rmmod allocfail 2>/dev/null
+	return 0
+}
+
+# af_policy NAME ATTR=VALUE ...: create a policy and set attributes, in
+# order; "enable=1" belongs last.
+af_policy() {
+	name=$1
+	shift
+	mkdir "$CFS/$name" || return 1
+	for kv in "$@"; do
+		printf '%s\n' "${kv#*=}" >"$CFS/$name/${kv%%=*}" || return 1
+	done
+}
+
+# af_alloc CONTEXT ORDER GFP COUNT: run the helper; sets af_ok and
+# af_failed from what the allocator returned.
+af_alloc() {
+	echo "$1 $2 $3 $4" >"$HELPER" || return 1
+	res=$(cat "$HELPER")
+	af_ok=$(echo "$res" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
+	af_failed=$(echo "$res" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
+	[ -n "$af_ok" ] && [ -n "$af_failed" ]
+}
+
+# af_expect DESC CONTEXT ORDER GFP COUNT WANT_FAILED: one KTAP test line
+# asserting how many of COUNT allocations failed.
+af_expect() {
+	desc=$1
+	shift
+	want=$5
+	if af_alloc "$1" "$2" "$3" "$4" && [ "$af_failed" -eq "$want" ]; then
+		ktap_test_pass "$desc (failed $af_failed of $4)"
+	else
+		ktap_print_msg "expected $want failures, saw ${af_failed:-?} (ok ${af_ok:-?})"
+		ktap_test_fail "$desc"
+	fi
+}
+
+# af_expect_eq DESC GOT WANT
+af_expect_eq() {
+	if [ "$2" = "$3" ]; then
+		ktap_test_pass "$1 ($2)"
+	else
+		ktap_print_msg "expected '$3', got '$2'"
+		ktap_test_fail "$1"
+	fi
+}

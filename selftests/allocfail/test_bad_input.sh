@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Malformed values are refused with EINVAL and change nothing: each
+# attribute reads back as it was.
+
+. "$(dirname "$0")/allocfail_lib.sh"
+
+ktap_print_header
+af_setup
+af_policy p orders=3 gfp_require=GFP_ATOMIC contexts=hardirq ||
+	ktap_exit_fail_msg "cannot create policy"
+
+# attribute|bad value
+BAD="orders|11
+orders|3-1
+orders|banana
+orders|
+orders|-1
+orders|99999999999999999999
+gfp_require|GFP_BOGUS
+gfp_require|GFP_ATOMIC|
+gfp_require|0x100000000
+gfp_require|
+gfp_reject|__GFP_DIRECT_RECLAIM|nope
+contexts|irq
+contexts|
+enable|2
+enable|yes please
+stats_reset|0"
+ktap_set_plan "$(echo "$BAD" | wc -l)"
+
+while IFS= read -r line; do
+	attr=${line%%|*}
+	val=${line#*|}
+	before=$(cat "$CFS/p/$attr" 2>/dev/null)
+	if printf '%s\n' "$val" >"$CFS/p/$attr" 2>/dev/null; then
+		ktap_test_fail "$attr refuses '$val'"
+	elif [ "$(cat "$CFS/p/$attr" 2>/dev/null)" != "$before" ]; then
+		ktap_test_fail "$attr unchanged after '$val'"
+	else
+		ktap_test_pass "$attr refuses '$val'"
+	fi
+done <<EOF
+$BAD
+EOF
+
+af_teardown
+ktap_finished

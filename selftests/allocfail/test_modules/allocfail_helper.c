@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test helper: performs page allocations of a chosen order and GFP flags
+ * in a chosen execution context, and reports what the allocator returned,
+ * so tests assert on what a caller really saw.
+ *
+ *   echo "<context> <order> <gfp> <count>" > /sys/kernel/debug/allocfail_helper/run
+ *   cat /sys/kernel/debug/allocfail_helper/run
+ *   attempts=<n> ok=<n> failed=<n>
+ *
+ * context: task, atomic (spinlock held, irqs off), softirq (timer),
+ * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
+ * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL.  __GFP_NOWARN is always added:
+ * failures here are expected and their warnings would only bury the console.
+ */
+#include <linux/completion.h>
+#include <linux/debugfs.h>
+#include <linux/gfp.h>
+#include <linux/irq_work.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/uaccess.h>
+
+#define HELPER_MAX_COUNT	100000
+
+struct helper_run {
+	gfp_t gfp;
+	unsigned int order;
+	unsigned int count;
+	unsigned int ok;
+	unsigned int failed;
+	struct completion done;
+};
+
+static DEFINE_MUTEX(helper_lock);	/* one run at a time */
+static DEFINE_SPINLOCK(helper_spin);
+static struct helper_run run;
+static struct dentry *helper_dir;
+
+static void helper_alloc_loop(struct helper_run *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->count; i++) {
+		struct page *page = alloc_pages(r->gfp | __GFP_NOWARN, r->order);
+
+		if (page) {
+			__free_pages(page, r->order);
+			r->ok++;
+		} else {
+			r->failed++;
+		}
+	}
+}
+
+static void helper_irq_work_fn(struct irq_work *work)
+{
+	helper_alloc_loop(&run);
+	complete(&run.done);
+}
+
+static struct irq_work helper_irq_work = IRQ_WORK_INIT_HARD(helper_irq_work_fn);
+
+static void helper_timer_fn(struct timer_list *t)
+{
+	helper_alloc_loop(&run);
+	complete(&run.done);
+}
+
+static DEFINE_TIMER(helper_timer, helper_timer_fn);
+
+static int helper_parse_gfp(const char *s, gfp_t *gfp)
+{
+	unsigned long v;
+
+	if (!strcmp(s, "GFP_ATOMIC"))
+		*gfp = GFP_ATOMIC;
+	else if (!strcmp(s, "GFP_NOWAIT"))
+		*gfp = GFP_NOWAIT;
+	else if (!strcmp(s, "GFP_KERNEL"))
+		*gfp = GFP_KERNEL;
+	else if (!strcmp(s, "NOFAIL"))
+		*gfp = GFP_KERNEL | __GFP_NOFAIL;
+	else if (!kstrtoul(s, 0, &v))
+		*gfp = (__force gfp_t)v;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int helper_do_run(const char *ctx)
+{
+	unsigned long flags;
+
+	if (strcmp(ctx, "task") && gfpflags_allow_blocking(run.gfp)) {
+		pr_warn("allocfail_helper: %s context cannot use a sleeping GFP mask\n",
+			ctx);
+		return -EINVAL;
+	}
+	if (!strcmp(ctx, "task")) {
+		helper_alloc_loop(&run);
+	} else if (!strcmp(ctx, "atomic")) {
+		spin_lock_irqsave(&helper_spin, flags);
+		helper_alloc_loop(&run);
+		spin_unlock_irqrestore(&helper_spin, flags);
+	} else if (!strcmp(ctx, "softirq")) {
+		mod_timer(&helper_timer, jiffies);
+		wait_for_completion(&run.done);
+	} else if (!strcmp(ctx, "hardirq")) {
+		irq_work_queue(&helper_irq_work);
+		wait_for_completion(&run.done);
+		irq_work_sync(&helper_irq_work);
+	} else {
+		pr_warn("allocfail_helper: unknown context '%s'\n", ctx);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
+				size_t len, loff_t *ppos)
+{
+	char buf[96], ctx[16], gfp[32];
+	unsigned int order, count;
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%15s %u %31s %u", ctx, &order, gfp, &count) != 4 ||
+	    order > MAX_PAGE_ORDER || !count || count > HELPER_MAX_COUNT) {
+		pr_warn("allocfail_helper: usage: <context> <order> <gfp> <count>\n");
+		return -EINVAL;
+	}
+
+	mutex_lock(&helper_lock);
+	memset(&run, 0, sizeof(run));
+	init_completion(&run.done);
+	run.order = order;
+	run.count = count;
+	ret = helper_parse_gfp(gfp, &run.gfp);
+	if (ret)
+		pr_warn("allocfail_helper: unknown gfp '%s'\n", gfp);
+	else
+		ret = helper_do_run(ctx);
+	mutex_unlock(&helper_lock);
+	return ret ? ret : len;
+}
+
+static int helper_run_show(struct seq_file *m, void *v)
+{
+	mutex_lock(&helper_lock);
+	seq_printf(m, "attempts=%u ok=%u failed=%u\n", run.ok + run.failed,
+		   run.ok, run.failed);
+	mutex_unlock(&helper_lock);
+	return 0;
+}
+
+static int helper_run_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, helper_run_show, NULL);
+}
+
+static const struct file_operations helper_run_fops = {
+	.owner		= THIS_MODULE,
+	.open		= helper_run_open,
+	.read		= seq_read,
+	.write		= helper_run_write,
+	.llseek		= seq_lseek,
+	.release	= single_release,
+};
+
+static int __init helper_init(void)
+{
+	helper_dir = debugfs_create_dir("allocfail_helper", NULL);
+	debugfs_create_file("run", 0600, helper_dir, NULL, &helper_run_fops);
+	return 0;
+}
+
+static void __exit helper_exit(void)
+{
+	debugfs_remove_recursive(helper_dir);
+	del_timer_sync(&helper_timer);
+	irq_work_sync(&helper_irq_work);
+}
+
+module_init(helper_init);
+module_exit(helper_exit);
+MODULE_DESCRIPTION("allocfail test helper: allocations on request, in a chosen context");
+MODULE_LICENSE("GPL");

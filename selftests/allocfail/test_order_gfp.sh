@@ -1,0 +1,43 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# A policy on order 3 and GFP_ATOMIC fails exactly the matching
+# allocations: the allocator returns NULL to the caller, order-2 and
+# GFP_KERNEL order-3 allocations succeed, and the injected counter equals
+# the failures the caller saw.  Checked again seconds after enabling, when
+# a kprobe-based hook would have been optimized into ignoring its override.
+
+. "$(dirname "$0")/allocfail_lib.sh"
+
+N=50
+ktap_print_header
+af_setup
+ktap_set_plan 9
+
+af_policy p orders=3 gfp_require=GFP_ATOMIC enable=1 ||
+	ktap_exit_fail_msg "cannot create policy"
+
+af_expect "GFP_ATOMIC order 3 fails" task 3 GFP_ATOMIC $N $N
+af_expect "GFP_ATOMIC order 2 succeeds" task 2 GFP_ATOMIC $N 0
+af_expect "GFP_KERNEL order 3 succeeds" task 3 GFP_KERNEL $N 0
+af_expect "GFP_ATOMIC order 4 succeeds" task 4 GFP_ATOMIC $N 0
+af_expect_eq "injected counter equals failures seen" \
+	"$(cat $CFS/p/injected)" $N
+
+sleep 3
+af_expect "still failing 3 s after enable" task 3 GFP_ATOMIC $N $N
+
+echo 0 >$CFS/p/enable
+af_expect "all succeed after enable=0" task 3 GFP_ATOMIC $N 0
+
+# "Atomic callers only" in one line; __GFP_NOFAIL is never failed.
+echo all >$CFS/p/orders
+echo none >$CFS/p/gfp_require
+echo __GFP_DIRECT_RECLAIM >$CFS/p/gfp_reject
+echo 1 >$CFS/p/enable
+af_expect "gfp_reject=__GFP_DIRECT_RECLAIM spares GFP_KERNEL" task 0 GFP_KERNEL $N 0
+echo none >$CFS/p/gfp_reject
+af_expect "__GFP_NOFAIL is never failed" task 0 NOFAIL $N 0
+
+af_teardown
+ktap_finished
