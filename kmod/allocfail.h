@@ -2,11 +2,13 @@
 /*
  * allocfail: named policies that fail chosen page allocations.
  *
- * Data model.  A policy is a configfs directory; what the hot path reads of
- * it is an immutable struct allocfail_match, replaced as a whole (RCU) when
- * a filter is rewritten, so an allocation never sees a half-written filter.
- * Enabled policies are collected into an immutable struct allocfail_active,
- * also replaced as a whole, which the hook walks under rcu_read_lock().
+ * Data model.  A policy is a configfs directory.  What the hot path reads
+ * of it is an immutable struct allocfail_match, replaced as a whole (RCU)
+ * when any filter is rewritten, so an allocation never sees a half-written
+ * filter.  Enabled policies are collected into an immutable struct
+ * allocfail_active, also replaced as a whole, which the hook walks under
+ * RCU.  Counters are per CPU; the sites table is the only state the hook
+ * writes under a lock (a raw spinlock, and only when it injects).
  */
 #ifndef _ALLOCFAIL_H
 #define _ALLOCFAIL_H
@@ -17,9 +19,20 @@
 #include <linux/mutex.h>
 #include <linux/percpu.h>
 #include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
 #include "compat.h"
 
-#define AF_NR_ORDERS	(AF_MAX_ORDER + 1)
+#define AF_NR_ORDERS		(AF_MAX_ORDER + 1)
+#define AF_MAX_CALLERS		16	/* names in "callers" */
+#define AF_MAX_RANGES		(2 * AF_MAX_CALLERS)
+#define AF_MAX_DEPTH		32	/* as lib/fault-inject.c */
+#define AF_DEFAULT_DEPTH	16
+#define AF_MAX_PIDS		16
+#define AF_MAX_COMMS		8
+#define AF_MAX_SITES		24	/* what fits one page of "sites" */
+#define AF_CALLERS_LEN		512	/* "callers" as written */
 
 /* Execution contexts, as bits of allocfail_match.contexts. */
 enum allocfail_ctx {
@@ -31,12 +44,27 @@ enum allocfail_ctx {
 };
 #define AF_CTX_ALL	(BIT(AF_NR_CTX) - 1)
 
+struct af_range {
+	unsigned long start;
+	unsigned long end;
+};
+
 /* The part of a policy the hot path reads: never modified once published. */
 struct allocfail_match {
 	DECLARE_BITMAP(orders, AF_NR_ORDERS);
 	gfp_t gfp_require;
 	gfp_t gfp_reject;
 	unsigned long contexts;
+	unsigned int nr_pids;
+	unsigned int nr_comms;
+	pid_t pids[AF_MAX_PIDS];
+	char comms[AF_MAX_COMMS][TASK_COMM_LEN];
+	/* callers: set when the filter is on, even if nothing resolved yet */
+	bool callers;
+	unsigned int callers_depth;
+	unsigned int nr_ranges;
+	struct af_range ranges[AF_MAX_RANGES];
+	u64 nth;			/* fail only the nth match; 0: off */
 	struct rcu_head rcu;
 };
 
@@ -44,16 +72,38 @@ struct allocfail_stats {
 	u64 evaluated;
 	u64 matched;
 	u64 injected;
+	u64 order_matched[AF_NR_ORDERS];
+	u64 order_injected[AF_NR_ORDERS];
+};
+
+struct af_site {
+	unsigned long caller;
+	gfp_t gfp;
+	unsigned int order;
+	unsigned int ctx;
+	u64 count;
 };
 
 struct allocfail_policy {
 	struct config_group group;
 	/* Standard fault attributes; a nested configfs group "schedule". */
 	struct af_fault_config fault;
-	bool enabled;
+	bool enabled;			/* under allocfail_lock */
 	struct allocfail_match __rcu *match;
 	struct allocfail_stats __percpu *stats;
 	struct list_head node;		/* on allocfail_policies */
+	atomic64_t nth_seen;		/* matches since enabled, for nth */
+	/* safety rail: disable after timeout_ms; 0 means never */
+	unsigned int timeout_ms;
+	unsigned long deadline;		/* jiffies; hook reads it */
+	bool has_deadline;
+	struct delayed_work expire_work;
+	/* "callers" as written, re-resolved when a named module loads */
+	char callers_src[AF_CALLERS_LEN];
+	raw_spinlock_t sites_lock;
+	unsigned int nr_sites;
+	u64 sites_dropped;
+	struct af_site sites[AF_MAX_SITES];
 };
 
 /* Snapshot of the enabled policies, in evaluation (creation) order. */
@@ -63,9 +113,25 @@ struct allocfail_active {
 	struct allocfail_policy *policy[];
 };
 
+static inline const char *af_policy_name(struct allocfail_policy *p)
+{
+	return config_item_name(&p->group.cg_item);
+}
+
 /* policy.c */
 int allocfail_configfs_init(void);
 void allocfail_configfs_exit(void);
+
+/* policy.c, for callers.c */
+void allocfail_match_update_locked(struct allocfail_policy *p,
+				   void (*edit)(struct allocfail_match *m, void *arg),
+				   void *arg);
+
+/* callers.c */
+int allocfail_callers_parse(const char *buf, struct allocfail_match *m);
+void allocfail_edit_callers(struct allocfail_match *m, void *arg);
+int allocfail_callers_init(void);
+void allocfail_callers_exit(void);
 
 /* active.c */
 int allocfail_active_rebuild(void);
@@ -82,7 +148,16 @@ void allocfail_hook_exit(void);
 int allocfail_parse_gfp(const char *buf, gfp_t *out);
 int allocfail_parse_orders(const char *buf, unsigned long *orders);
 int allocfail_parse_contexts(const char *buf, unsigned long *out);
+int allocfail_parse_pids(const char *buf, struct allocfail_match *m);
+int allocfail_parse_comms(const char *buf, struct allocfail_match *m);
 ssize_t allocfail_show_contexts(unsigned long contexts, char *page);
 extern const char * const allocfail_ctx_names[AF_NR_CTX];
+
+/* symbols.c */
+int allocfail_resolve_func(const char *name, struct af_range *r);
+int allocfail_resolve_module(const char *name, struct af_range *r,
+			     const struct module *skip);
+unsigned long allocfail_find_caller(const unsigned long *entries,
+				    unsigned int nr);
 
 #endif /* _ALLOCFAIL_H */

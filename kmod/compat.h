@@ -58,4 +58,30 @@ void af_fault_config_init(struct af_fault_config *config, const char *name);
 #define AF_FTRACE_FLAGS	(FTRACE_OPS_FL_IPMODIFY | FTRACE_OPS_FL_SAVE_REGS)
 #endif
 
+/* 6.10 dropped __assign_str()'s source argument. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define af_assign_str(dst, src)	__assign_str(dst)
+#else
+#define af_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
+/* Core and init text of a module, as [start, end) ranges; returns how many. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define af_module_text_ranges(mod, r) ({					\
+	(r)[0].start = (unsigned long)(mod)->mem[MOD_TEXT].base;		\
+	(r)[0].end = (r)[0].start + (mod)->mem[MOD_TEXT].size;		\
+	(r)[1].start = (unsigned long)(mod)->mem[MOD_INIT_TEXT].base;	\
+	(r)[1].end = (r)[1].start + (mod)->mem[MOD_INIT_TEXT].size;	\
+	2;								\
+})
+#else
+#define af_module_text_ranges(mod, r) ({					\
+	(r)[0].start = (unsigned long)(mod)->core_layout.base;		\
+	(r)[0].end = (r)[0].start + (mod)->core_layout.text_size;	\
+	(r)[1].start = (unsigned long)(mod)->init_layout.base;		\
+	(r)[1].end = (r)[1].start + (mod)->init_layout.text_size;	\
+	2;								\
+})
+#endif
+
 #endif /* _ALLOCFAIL_COMPAT_H */

@@ -4,11 +4,13 @@
  *
  * Why ftrace and not a kprobe: a kprobe whose pre-handler changes the
  * return path must be kept from being jump-optimized (fail_function keeps a
- * dummy post-handler for that), and a kprobe costs most of an allocation's
- * budget.  An ftrace ops with FTRACE_OPS_FL_IPMODIFY is what livepatch
+ * dummy post-handler for that), and a kprobe costs a large part of an
+ * allocation.  An ftrace ops with FTRACE_OPS_FL_IPMODIFY is what livepatch
  * uses: to inject, the callback points the saved instruction pointer at
  * af_inject_stub(), which returns true in place of the real function; the
- * caller sees exactly what a failing should_fail_alloc_page() returns.
+ * caller sees exactly what a failing should_fail_alloc_page() returns, and
+ * every call we do not fail runs the kernel's own code (fail_page_alloc
+ * keeps working).
  *
  * The ops is registered only while at least one policy is enabled, so an
  * idle allocfail leaves the allocator's fentry call a NOP.
@@ -16,15 +18,22 @@
  * Context: we ask ftrace to handle recursion (FTRACE_OPS_FL_RECURSION).
  * Then every path that reaches this callback, the ops' own trampoline (via
  * ftrace_ops_assist_func) and the shared list function alike, has added
- * exactly one preempt_disable_notrace(), which we subtract to see the
- * allocating caller's own context.  The callback never sleeps, never
- * allocates, and reads policies under RCU.
+ * exactly one preempt_disable_notrace(), which we discount to see the
+ * allocating caller's own context.
+ *
+ * The callback never sleeps, never allocates, reads policies under RCU,
+ * counts per CPU, and takes a raw spinlock only to record an injected site.
  */
 #include <linux/ftrace.h>
-#include <linux/preempt.h>
-#include <linux/irqflags.h>
 #include <linux/hardirq.h>
+#include <linux/irqflags.h>
+#include <linux/jiffies.h>
+#include <linux/preempt.h>
+#include <linux/stacktrace.h>
 #include "allocfail.h"
+
+#define CREATE_TRACE_POINTS
+#include "allocfail_trace.h"
 
 #ifdef CONFIG_PREEMPT_COUNT
 #define AF_FTRACE_PREEMPT_OFFSET	1
@@ -40,7 +49,7 @@ static noinline notrace bool af_inject_stub(gfp_t gfp_mask, unsigned int order)
 
 static __always_inline enum allocfail_ctx af_context(void)
 {
-	if (in_nmi() || in_hardirq())
+	if (in_hardirq())
 		return AF_CTX_HARDIRQ;
 	if (in_serving_softirq())
 		return AF_CTX_SOFTIRQ;
@@ -49,25 +58,125 @@ static __always_inline enum allocfail_ctx af_context(void)
 	return AF_CTX_TASK;
 }
 
-static __always_inline bool af_filter_matches(const struct allocfail_match *m,
-					      gfp_t gfp, unsigned int order,
-					      enum allocfail_ctx ctx)
+/* One allocation being evaluated; the stack is walked at most once. */
+struct af_call {
+	gfp_t gfp;
+	unsigned int order;
+	enum allocfail_ctx ctx;
+	unsigned int nr_entries;
+	bool walked;
+	unsigned long entries[AF_MAX_DEPTH];
+};
+
+static void af_walk(struct af_call *c)
 {
-	if (order >= AF_NR_ORDERS || !test_bit(order, m->orders))
+	if (c->walked)
+		return;
+	c->nr_entries = stack_trace_save(c->entries, AF_MAX_DEPTH, 0);
+	c->walked = true;
+}
+
+static __always_inline bool af_cheap_match(const struct allocfail_match *m,
+					   const struct af_call *c)
+{
+	if (c->order >= AF_NR_ORDERS || !test_bit(c->order, m->orders))
 		return false;
-	if ((gfp & m->gfp_require) != m->gfp_require)
+	if ((c->gfp & m->gfp_require) != m->gfp_require)
 		return false;
-	if (gfp & m->gfp_reject)
+	if (c->gfp & m->gfp_reject)
 		return false;
-	return m->contexts & BIT(ctx);
+	return m->contexts & BIT(c->ctx);
+}
+
+/* pid and comm filters see current only in process context. */
+static bool af_task_match(const struct allocfail_match *m)
+{
+	unsigned int i;
+	bool ok;
+
+	if (!m->nr_pids && !m->nr_comms)
+		return true;
+	if (!in_task())
+		return false;
+	if (m->nr_pids) {
+		for (ok = false, i = 0; i < m->nr_pids && !ok; i++)
+			ok = m->pids[i] == current->pid;
+		if (!ok)
+			return false;
+	}
+	if (m->nr_comms) {
+		for (ok = false, i = 0; i < m->nr_comms && !ok; i++)
+			ok = !strncmp(m->comms[i], current->comm,
+				      TASK_COMM_LEN);
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* Does the call stack, to the policy's depth, pass through a caller? */
+static bool af_callers_match(const struct allocfail_match *m,
+			     struct af_call *c)
+{
+	unsigned int i, j, depth;
+
+	if (!m->callers)
+		return true;
+	af_walk(c);
+	depth = min(c->nr_entries, m->callers_depth);
+	for (i = 0; i < depth; i++)
+		for (j = 0; j < m->nr_ranges; j++)
+			if (c->entries[i] >= m->ranges[j].start &&
+			    c->entries[i] < m->ranges[j].end)
+				return true;
+	return false;
+}
+
+static void af_record_site(struct allocfail_policy *p, struct af_call *c,
+			   unsigned long caller)
+{
+	unsigned long flags;
+	unsigned int i;
+
+	raw_spin_lock_irqsave(&p->sites_lock, flags);
+	for (i = 0; i < p->nr_sites; i++) {
+		struct af_site *s = &p->sites[i];
+
+		if (s->caller == caller && s->order == c->order &&
+		    s->gfp == c->gfp && s->ctx == c->ctx) {
+			s->count++;
+			goto out;
+		}
+	}
+	if (p->nr_sites < AF_MAX_SITES) {
+		p->sites[p->nr_sites++] = (struct af_site) {
+			.caller = caller, .gfp = c->gfp, .order = c->order,
+			.ctx = c->ctx, .count = 1,
+		};
+	} else {
+		p->sites_dropped++;
+	}
+out:
+	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
+}
+
+static void af_injected(struct allocfail_policy *p, struct af_call *c)
+{
+	unsigned long caller;
+
+	this_cpu_inc(p->stats->injected);
+	this_cpu_inc(p->stats->order_injected[c->order]);
+	af_walk(c);
+	caller = allocfail_find_caller(c->entries, c->nr_entries);
+	af_record_site(p, c, caller);
+	trace_inject(af_policy_name(p), c->gfp, c->order, c->ctx, caller);
 }
 
 /*
  * Evaluate enabled policies in creation order; the first one that injects
- * wins and later ones are not evaluated for this allocation.
+ * wins and later ones do not see this allocation.
  */
-static notrace bool af_evaluate(gfp_t gfp, unsigned int order,
-				enum allocfail_ctx ctx)
+static notrace bool af_evaluate(struct af_call *c)
 {
 	struct allocfail_active *act;
 	bool inject = false;
@@ -75,19 +184,27 @@ static notrace bool af_evaluate(gfp_t gfp, unsigned int order,
 
 	rcu_read_lock();
 	act = rcu_dereference(allocfail_active);
-	for (i = 0; act && i < act->nr; i++) {
+	for (i = 0; act && i < act->nr && !inject; i++) {
 		struct allocfail_policy *p = act->policy[i];
 		struct allocfail_match *m = rcu_dereference(p->match);
 
 		this_cpu_inc(p->stats->evaluated);
-		if (!af_filter_matches(m, gfp, order, ctx))
+		if (!af_cheap_match(m, c))
+			continue;
+		if (READ_ONCE(p->has_deadline) &&
+		    time_after_eq(jiffies, READ_ONCE(p->deadline)))
+			continue;
+		if (!af_task_match(m) || !af_callers_match(m, c))
 			continue;
 		this_cpu_inc(p->stats->matched);
-		if (!should_fail(&p->fault.attr, PAGE_SIZE << order))
-			continue;
-		this_cpu_inc(p->stats->injected);
-		inject = true;
-		break;
+		this_cpu_inc(p->stats->order_matched[c->order]);
+		if (m->nth)
+			inject = atomic64_inc_return(&p->nth_seen) == m->nth;
+		else
+			inject = should_fail(&p->fault.attr,
+					     PAGE_SIZE << c->order);
+		if (inject)
+			af_injected(p, c);
 	}
 	rcu_read_unlock();
 	return inject;
@@ -97,14 +214,20 @@ static notrace void af_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 				      struct ftrace_ops *op,
 				      struct ftrace_regs *fregs)
 {
-	enum allocfail_ctx ctx = af_context();
-	gfp_t gfp = (__force gfp_t)af_fregs_arg(fregs, 0);
-	unsigned int order = af_fregs_arg(fregs, 1);
+	struct af_call c;
 
-	/* Never fail what the caller was promised cannot fail. */
-	if (gfp & __GFP_NOFAIL)
+	/* No allocation is ours to fail in NMI. */
+	if (in_nmi())
 		return;
-	if (af_evaluate(gfp, order, ctx))
+	c.gfp = (__force gfp_t)af_fregs_arg(fregs, 0);
+	/* Never fail what the caller was promised cannot fail. */
+	if (c.gfp & __GFP_NOFAIL)
+		return;
+	c.order = af_fregs_arg(fregs, 1);
+	c.ctx = af_context();
+	c.walked = false;
+	c.nr_entries = 0;
+	if (af_evaluate(&c))
 		af_fregs_set_ip(fregs, (unsigned long)af_inject_stub);
 }
 
@@ -144,7 +267,7 @@ int allocfail_hook_arm(void)
 	return 0;
 }
 
-/* Called with allocfail_lock held, or at module exit. */
+/* Called with allocfail_lock held. */
 void allocfail_hook_disarm(void)
 {
 	if (!af_armed)
@@ -154,9 +277,12 @@ void allocfail_hook_disarm(void)
 	af_armed = false;
 }
 
+/* Module exit: no policy is left, so the hook is already disarmed. */
 void allocfail_hook_exit(void)
 {
+	mutex_lock(&allocfail_lock);
 	allocfail_hook_disarm();
+	mutex_unlock(&allocfail_lock);
 	if (af_filter_set)
 		ftrace_free_filter(&af_ops);
 }

@@ -1,24 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * allocfail: fail chosen page allocations, by order, GFP flags and
- * execution context, through named policies in configfs.
+ * allocfail: fail chosen page allocations through named policies in
+ * configfs, selected by order, GFP flags, execution context, caller and
+ * task, on the kernel's standard fault-injection schedule.
  */
 #include <linux/module.h>
 #include "allocfail.h"
 
 static int __init allocfail_init(void)
 {
-	return allocfail_configfs_init();
+	int ret;
+
+	ret = allocfail_callers_init();
+	if (ret)
+		return ret;
+	ret = allocfail_configfs_init();
+	if (ret)
+		allocfail_callers_exit();
+	return ret;
 }
 
 static void __exit allocfail_exit(void)
 {
 	/*
 	 * configfs holds a module reference for every policy directory, so
-	 * no policy exists here and the hook is already disarmed; disarming
-	 * again is a no-op that also frees the ftrace filter.
+	 * no policy exists here and the hook is already disarmed.
 	 */
 	allocfail_configfs_exit();
+	allocfail_callers_exit();
 	allocfail_hook_exit();
 }
 

@@ -179,3 +179,83 @@ ssize_t allocfail_show_contexts(unsigned long contexts, char *page)
 	len += sysfs_emit_at(page, len, "\n");
 	return len;
 }
+
+/* Up to AF_MAX_PIDS process ids, or "none". */
+int allocfail_parse_pids(const char *buf, struct allocfail_match *m)
+{
+	pid_t pids[AF_MAX_PIDS];
+	char *copy, *cur, *tok;
+	unsigned int n = 0;
+	int pid, ret = 0;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	cur = strim(copy);
+	if (!strcmp(cur, "none"))
+		goto out;
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (kstrtoint(tok, 10, &pid) || pid <= 0) {
+			pr_warn("allocfail: '%s' is not a pid\n", tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		if (n == AF_MAX_PIDS) {
+			pr_warn("allocfail: at most %d pids\n", AF_MAX_PIDS);
+			ret = -EINVAL;
+			goto out;
+		}
+		pids[n++] = pid;
+	}
+	if (!n) {
+		pr_warn("allocfail: empty pid list (write none to clear)\n");
+		ret = -EINVAL;
+	}
+out:
+	kfree(copy);
+	if (!ret) {
+		m->nr_pids = n;
+		memcpy(m->pids, pids, n * sizeof(pid_t));
+	}
+	return ret;
+}
+
+/* Up to AF_MAX_COMMS task names (as in /proc/PID/comm), or "none". */
+int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
+{
+	char comms[AF_MAX_COMMS][TASK_COMM_LEN];
+	char *copy, *cur, *tok;
+	unsigned int n = 0;
+	int ret = 0;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	cur = strim(copy);
+	if (!strcmp(cur, "none"))
+		goto out;
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		if (strlen(tok) >= TASK_COMM_LEN || n == AF_MAX_COMMS) {
+			pr_warn("allocfail: at most %d names of at most %d characters\n",
+				AF_MAX_COMMS, TASK_COMM_LEN - 1);
+			ret = -EINVAL;
+			goto out;
+		}
+		strscpy(comms[n++], tok, TASK_COMM_LEN);
+	}
+	if (!n) {
+		pr_warn("allocfail: empty comm list (write none to clear)\n");
+		ret = -EINVAL;
+	}
+out:
+	kfree(copy);
+	if (!ret) {
+		m->nr_comms = n;
+		memcpy(m->comms, comms, sizeof(comms[0]) * n);
+	}
+	return ret;
+}

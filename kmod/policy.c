@@ -6,6 +6,7 @@
  * error.  All writers serialize on allocfail_lock; the hook never takes it.
  */
 #include <linux/configfs.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/ratelimit.h>
@@ -24,38 +25,96 @@ static struct allocfail_match *af_match(struct allocfail_policy *p)
 					 lockdep_is_held(&allocfail_lock));
 }
 
-/* Show a filter under the lock, so it is read as one consistent whole. */
-#define AF_SHOW_LOCKED(p, expr)	({				\
-	ssize_t __ret;						\
-	mutex_lock(&allocfail_lock);				\
-	__ret = (expr);						\
-	mutex_unlock(&allocfail_lock);				\
-	__ret;							\
+/* Show under the lock, so a filter is read as one consistent whole. */
+#define AF_SHOW_LOCKED(expr)	({					\
+	ssize_t __ret;							\
+	mutex_lock(&allocfail_lock);					\
+	__ret = (expr);							\
+	mutex_unlock(&allocfail_lock);					\
+	__ret;								\
 })
 
 /*
  * Replace the policy's filter with a copy changed by @edit.  The hook sees
  * either the old or the new filter, never a mix, so filters may be
- * rewritten while the policy is enabled.
+ * rewritten while the policy is enabled.  Called with allocfail_lock held.
  */
-static int af_match_update(struct allocfail_policy *p,
-			   void (*edit)(struct allocfail_match *m, void *arg),
-			   void *arg)
+void allocfail_match_update_locked(struct allocfail_policy *p,
+				   void (*edit)(struct allocfail_match *m, void *arg),
+				   void *arg)
 {
-	struct allocfail_match *old, *new;
+	struct allocfail_match *old = af_match(p), *new;
 
-	mutex_lock(&allocfail_lock);
-	old = af_match(p);
-	new = kmemdup(old, sizeof(*old), GFP_KERNEL);
-	if (!new) {
-		mutex_unlock(&allocfail_lock);
-		return -ENOMEM;
-	}
+	/* A small allocation; a filter update must not half-fail. */
+	new = kmemdup(old, sizeof(*old), GFP_KERNEL | __GFP_NOFAIL);
 	edit(new, arg);
 	rcu_assign_pointer(p->match, new);
-	mutex_unlock(&allocfail_lock);
 	kfree_rcu(old, rcu);
+}
+
+static void af_match_update(struct allocfail_policy *p,
+			    void (*edit)(struct allocfail_match *m, void *arg),
+			    void *arg)
+{
+	mutex_lock(&allocfail_lock);
+	allocfail_match_update_locked(p, edit, arg);
+	mutex_unlock(&allocfail_lock);
+}
+
+static int af_parse_flag(const char *page, const char *what, unsigned int *v)
+{
+	if (kstrtouint(page, 10, v) || *v > 1) {
+		pr_warn("allocfail: %s takes 0 or 1\n", what);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+/* ---- enable and the safety rail ---- */
+
+/* Called with allocfail_lock held. */
+static int af_set_enabled(struct allocfail_policy *p, bool on)
+{
+	int ret;
+
+	if (p->enabled == on)
+		return 0;
+	p->enabled = on;
+	if (on) {
+		atomic64_set(&p->nth_seen, 0);
+		if (p->timeout_ms) {
+			WRITE_ONCE(p->deadline, jiffies +
+				   msecs_to_jiffies(p->timeout_ms));
+			WRITE_ONCE(p->has_deadline, true);
+			schedule_delayed_work(&p->expire_work,
+					      msecs_to_jiffies(p->timeout_ms));
+		}
+	} else {
+		WRITE_ONCE(p->has_deadline, false);
+		cancel_delayed_work(&p->expire_work);
+	}
+	ret = allocfail_active_rebuild();
+	if (ret) {
+		p->enabled = !on;
+		WRITE_ONCE(p->has_deadline, false);
+	}
+	return ret;
+}
+
+static void af_expire(struct work_struct *work)
+{
+	struct allocfail_policy *p = container_of(to_delayed_work(work),
+						  struct allocfail_policy,
+						  expire_work);
+
+	mutex_lock(&allocfail_lock);
+	if (p->enabled && p->has_deadline &&
+	    time_after_eq(jiffies, p->deadline)) {
+		af_set_enabled(p, false);
+		pr_info("allocfail: policy %s disabled: its %u ms time limit passed\n",
+			af_policy_name(p), p->timeout_ms);
+	}
+	mutex_unlock(&allocfail_lock);
 }
 
 static ssize_t af_enable_show(struct config_item *item, char *page)
@@ -70,29 +129,50 @@ static ssize_t af_enable_store(struct config_item *item, const char *page,
 	unsigned int on;
 	int ret;
 
-	if (kstrtouint(page, 10, &on) || on > 1) {
-		pr_warn("allocfail: enable takes 0 or 1\n");
+	ret = af_parse_flag(page, "enable", &on);
+	if (ret)
+		return ret;
+	mutex_lock(&allocfail_lock);
+	ret = af_set_enabled(p, on);
+	mutex_unlock(&allocfail_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t af_timeout_ms_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%u\n", READ_ONCE(to_policy(item)->timeout_ms));
+}
+
+static ssize_t af_timeout_ms_store(struct config_item *item, const char *page,
+				   size_t count)
+{
+	struct allocfail_policy *p = to_policy(item);
+	unsigned int ms;
+	int ret = 0;
+
+	if (kstrtouint(page, 10, &ms) || ms > 24U * 3600 * 1000) {
+		pr_warn("allocfail: timeout_ms takes 0 (none) to 86400000\n");
 		return -EINVAL;
 	}
 	mutex_lock(&allocfail_lock);
-	if (p->enabled != on) {
-		p->enabled = on;
-		ret = allocfail_active_rebuild();
-		if (ret)
-			p->enabled = !on;
+	if (p->enabled) {
+		pr_warn("allocfail: timeout_ms applies from enable: disable first\n");
+		ret = -EBUSY;
 	} else {
-		ret = 0;
+		p->timeout_ms = ms;
 	}
 	mutex_unlock(&allocfail_lock);
 	return ret ? ret : count;
 }
 
+/* ---- filters ---- */
+
 static ssize_t af_orders_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 
-	return AF_SHOW_LOCKED(p, sysfs_emit(page, "%*pbl\n", AF_NR_ORDERS,
-					    af_match(p)->orders));
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%*pbl\n", AF_NR_ORDERS,
+					 af_match(p)->orders));
 }
 
 static void af_edit_orders(struct allocfail_match *m, void *arg)
@@ -107,9 +187,10 @@ static ssize_t af_orders_store(struct config_item *item, const char *page,
 	int ret;
 
 	ret = allocfail_parse_orders(page, orders);
-	if (!ret)
-		ret = af_match_update(to_policy(item), af_edit_orders, orders);
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	af_match_update(to_policy(item), af_edit_orders, orders);
+	return count;
 }
 
 static ssize_t af_show_gfp(gfp_t gfp, char *page)
@@ -133,7 +214,7 @@ static ssize_t af_gfp_require_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 
-	return AF_SHOW_LOCKED(p, af_show_gfp(af_match(p)->gfp_require, page));
+	return AF_SHOW_LOCKED(af_show_gfp(af_match(p)->gfp_require, page));
 }
 
 static ssize_t af_gfp_require_store(struct config_item *item,
@@ -143,17 +224,17 @@ static ssize_t af_gfp_require_store(struct config_item *item,
 	int ret;
 
 	ret = allocfail_parse_gfp(page, &gfp);
-	if (!ret)
-		ret = af_match_update(to_policy(item), af_edit_gfp_require,
-				      &gfp);
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	af_match_update(to_policy(item), af_edit_gfp_require, &gfp);
+	return count;
 }
 
 static ssize_t af_gfp_reject_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 
-	return AF_SHOW_LOCKED(p, af_show_gfp(af_match(p)->gfp_reject, page));
+	return AF_SHOW_LOCKED(af_show_gfp(af_match(p)->gfp_reject, page));
 }
 
 static ssize_t af_gfp_reject_store(struct config_item *item,
@@ -163,17 +244,18 @@ static ssize_t af_gfp_reject_store(struct config_item *item,
 	int ret;
 
 	ret = allocfail_parse_gfp(page, &gfp);
-	if (!ret)
-		ret = af_match_update(to_policy(item), af_edit_gfp_reject, &gfp);
-	return ret ? ret : count;
+	if (ret)
+		return ret;
+	af_match_update(to_policy(item), af_edit_gfp_reject, &gfp);
+	return count;
 }
 
 static ssize_t af_contexts_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 
-	return AF_SHOW_LOCKED(p, allocfail_show_contexts(af_match(p)->contexts,
-							 page));
+	return AF_SHOW_LOCKED(allocfail_show_contexts(af_match(p)->contexts,
+						      page));
 }
 
 static void af_edit_contexts(struct allocfail_match *m, void *arg)
@@ -188,14 +270,204 @@ static ssize_t af_contexts_store(struct config_item *item, const char *page,
 	int ret;
 
 	ret = allocfail_parse_contexts(page, &ctx);
+	if (ret)
+		return ret;
+	af_match_update(to_policy(item), af_edit_contexts, &ctx);
+	return count;
+}
+
+static ssize_t af_show_pids(const struct allocfail_match *m, char *page)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	if (!m->nr_pids)
+		return sysfs_emit(page, "none\n");
+	for (i = 0; i < m->nr_pids; i++)
+		len += sysfs_emit_at(page, len, "%s%d", i ? "," : "",
+				     m->pids[i]);
+	return len + sysfs_emit_at(page, len, "\n");
+}
+
+static ssize_t af_pids_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(af_show_pids(af_match(p), page));
+}
+
+static void af_edit_pids(struct allocfail_match *m, void *arg)
+{
+	struct allocfail_match *src = arg;
+
+	m->nr_pids = src->nr_pids;
+	memcpy(m->pids, src->pids, sizeof(m->pids));
+}
+
+static ssize_t af_pids_store(struct config_item *item, const char *page,
+			     size_t count)
+{
+	struct allocfail_match *tmp;
+	int ret;
+
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	ret = allocfail_parse_pids(page, tmp);
 	if (!ret)
-		ret = af_match_update(to_policy(item), af_edit_contexts, &ctx);
+		af_match_update(to_policy(item), af_edit_pids, tmp);
+	kfree(tmp);
 	return ret ? ret : count;
 }
 
+static ssize_t af_show_comms(const struct allocfail_match *m, char *page)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	if (!m->nr_comms)
+		return sysfs_emit(page, "none\n");
+	for (i = 0; i < m->nr_comms; i++)
+		len += sysfs_emit_at(page, len, "%s%s", i ? "," : "",
+				     m->comms[i]);
+	return len + sysfs_emit_at(page, len, "\n");
+}
+
+static ssize_t af_comms_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(af_show_comms(af_match(p), page));
+}
+
+static void af_edit_comms(struct allocfail_match *m, void *arg)
+{
+	struct allocfail_match *src = arg;
+
+	m->nr_comms = src->nr_comms;
+	memcpy(m->comms, src->comms, sizeof(m->comms));
+}
+
+static ssize_t af_comms_store(struct config_item *item, const char *page,
+			      size_t count)
+{
+	struct allocfail_match *tmp;
+	int ret;
+
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	ret = allocfail_parse_comms(page, tmp);
+	if (!ret)
+		af_match_update(to_policy(item), af_edit_comms, tmp);
+	kfree(tmp);
+	return ret ? ret : count;
+}
+
+static ssize_t af_callers_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%s\n", p->callers_src[0] ?
+					 p->callers_src : "none"));
+}
+
+static ssize_t af_callers_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	struct allocfail_policy *p = to_policy(item);
+	struct allocfail_match *tmp;
+	char *src;
+	int ret;
+
+	if (strnlen(page, AF_CALLERS_LEN) >= AF_CALLERS_LEN) {
+		pr_warn("allocfail: callers longer than %d characters\n",
+			AF_CALLERS_LEN - 1);
+		return -EINVAL;
+	}
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	src = kstrdup(page, GFP_KERNEL);
+	if (!tmp || !src) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = allocfail_callers_parse(src, tmp);
+	if (ret)
+		goto out;
+	mutex_lock(&allocfail_lock);
+	allocfail_match_update_locked(p, allocfail_edit_callers, tmp);
+	if (tmp->callers)
+		strscpy(p->callers_src, strim(src), AF_CALLERS_LEN);
+	else
+		p->callers_src[0] = '\0';
+	mutex_unlock(&allocfail_lock);
+out:
+	kfree(src);
+	kfree(tmp);
+	return ret ? ret : count;
+}
+
+static ssize_t af_callers_depth_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%u\n",
+					 af_match(p)->callers_depth));
+}
+
+static void af_edit_depth(struct allocfail_match *m, void *arg)
+{
+	m->callers_depth = *(unsigned int *)arg;
+}
+
+static ssize_t af_callers_depth_store(struct config_item *item,
+				      const char *page, size_t count)
+{
+	unsigned int depth;
+
+	if (kstrtouint(page, 10, &depth) || !depth || depth > AF_MAX_DEPTH) {
+		pr_warn("allocfail: callers_depth takes 1 to %d\n",
+			AF_MAX_DEPTH);
+		return -EINVAL;
+	}
+	af_match_update(to_policy(item), af_edit_depth, &depth);
+	return count;
+}
+
+static ssize_t af_nth_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%llu\n", af_match(p)->nth));
+}
+
+static void af_edit_nth(struct allocfail_match *m, void *arg)
+{
+	m->nth = *(u64 *)arg;
+}
+
+static ssize_t af_nth_store(struct config_item *item, const char *page,
+			    size_t count)
+{
+	struct allocfail_policy *p = to_policy(item);
+	u64 nth;
+
+	if (kstrtou64(page, 10, &nth)) {
+		pr_warn("allocfail: nth takes 0 (off) or a positive count\n");
+		return -EINVAL;
+	}
+	mutex_lock(&allocfail_lock);
+	allocfail_match_update_locked(p, af_edit_nth, &nth);
+	atomic64_set(&p->nth_seen, 0);
+	mutex_unlock(&allocfail_lock);
+	return count;
+}
+
+/* ---- statistics and sites ---- */
+
 static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 {
-	int cpu;
+	int cpu, o;
 
 	memset(s, 0, sizeof(*s));
 	for_each_possible_cpu(cpu) {
@@ -204,16 +476,25 @@ static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 		s->evaluated += READ_ONCE(c->evaluated);
 		s->matched += READ_ONCE(c->matched);
 		s->injected += READ_ONCE(c->injected);
+		for (o = 0; o < AF_NR_ORDERS; o++) {
+			s->order_matched[o] += READ_ONCE(c->order_matched[o]);
+			s->order_injected[o] += READ_ONCE(c->order_injected[o]);
+		}
 	}
 }
 
 #define AF_STAT_ATTR(field)						\
 static ssize_t af_##field##_show(struct config_item *item, char *page)	\
 {									\
-	struct allocfail_stats s;					\
+	struct allocfail_stats *s = kmalloc(sizeof(*s), GFP_KERNEL);	\
+	ssize_t ret;							\
 									\
-	af_stats_sum(to_policy(item), &s);				\
-	return sysfs_emit(page, "%llu\n", s.field);			\
+	if (!s)								\
+		return -ENOMEM;						\
+	af_stats_sum(to_policy(item), s);				\
+	ret = sysfs_emit(page, "%llu\n", s->field);			\
+	kfree(s);							\
+	return ret;							\
 }									\
 CONFIGFS_ATTR_RO(af_, field)
 
@@ -221,40 +502,110 @@ AF_STAT_ATTR(evaluated);
 AF_STAT_ATTR(matched);
 AF_STAT_ATTR(injected);
 
+static ssize_t af_stats_show(struct config_item *item, char *page)
+{
+	struct allocfail_stats *s = kmalloc(sizeof(*s), GFP_KERNEL);
+	ssize_t len;
+	int o;
+
+	if (!s)
+		return -ENOMEM;
+	af_stats_sum(to_policy(item), s);
+	len = sysfs_emit(page, "evaluated %llu\nmatched %llu\ninjected %llu\norder matched injected\n",
+			 s->evaluated, s->matched, s->injected);
+	for (o = 0; o < AF_NR_ORDERS; o++)
+		len += sysfs_emit_at(page, len, "%d %llu %llu\n", o,
+				     s->order_matched[o], s->order_injected[o]);
+	kfree(s);
+	return len;
+}
+
 static ssize_t af_stats_reset_store(struct config_item *item,
 				    const char *page, size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
-	unsigned int reset;
+	unsigned long flags;
+	unsigned int one;
 	int cpu;
 
-	if (kstrtouint(page, 10, &reset) || reset != 1) {
+	if (kstrtouint(page, 10, &one) || one != 1) {
 		pr_warn("allocfail: write 1 to stats_reset\n");
 		return -EINVAL;
 	}
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(p->stats, cpu), 0,
 		       sizeof(struct allocfail_stats));
+	raw_spin_lock_irqsave(&p->sites_lock, flags);
+	p->nr_sites = 0;
+	p->sites_dropped = 0;
+	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 	return count;
 }
 
+static ssize_t af_sites_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+	struct af_site *copy;
+	unsigned long flags;
+	unsigned int i, n;
+	u64 dropped;
+	ssize_t len = 0;
+
+	copy = kmalloc_array(AF_MAX_SITES, sizeof(*copy), GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	raw_spin_lock_irqsave(&p->sites_lock, flags);
+	n = p->nr_sites;
+	dropped = p->sites_dropped;
+	memcpy(copy, p->sites, n * sizeof(*copy));
+	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
+
+	for (i = 0; i < n; i++)
+		len += sysfs_emit_at(page, len, "%pS order=%u gfp=%pGg context=%s count=%llu\n",
+				     (void *)copy[i].caller, copy[i].order,
+				     &copy[i].gfp,
+				     allocfail_ctx_names[copy[i].ctx],
+				     copy[i].count);
+	if (dropped)
+		len += sysfs_emit_at(page, len, "# %llu injections at sites beyond the first %d\n",
+				     dropped, AF_MAX_SITES);
+	kfree(copy);
+	return len;
+}
+
 CONFIGFS_ATTR(af_, enable);
+CONFIGFS_ATTR(af_, timeout_ms);
 CONFIGFS_ATTR(af_, orders);
 CONFIGFS_ATTR(af_, gfp_require);
 CONFIGFS_ATTR(af_, gfp_reject);
 CONFIGFS_ATTR(af_, contexts);
+CONFIGFS_ATTR(af_, pids);
+CONFIGFS_ATTR(af_, comms);
+CONFIGFS_ATTR(af_, callers);
+CONFIGFS_ATTR(af_, callers_depth);
+CONFIGFS_ATTR(af_, nth);
+CONFIGFS_ATTR_RO(af_, stats);
 CONFIGFS_ATTR_WO(af_, stats_reset);
+CONFIGFS_ATTR_RO(af_, sites);
 
 static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_enable,
+	&af_attr_timeout_ms,
 	&af_attr_orders,
 	&af_attr_gfp_require,
 	&af_attr_gfp_reject,
 	&af_attr_contexts,
+	&af_attr_pids,
+	&af_attr_comms,
+	&af_attr_callers,
+	&af_attr_callers_depth,
+	&af_attr_nth,
 	&af_attr_evaluated,
 	&af_attr_matched,
 	&af_attr_injected,
+	&af_attr_stats,
 	&af_attr_stats_reset,
+	&af_attr_sites,
 	NULL,
 };
 
@@ -310,7 +661,10 @@ static struct config_group *af_make_group(struct config_group *group,
 
 	bitmap_fill(m->orders, AF_NR_ORDERS);
 	m->contexts = AF_CTX_ALL;
+	m->callers_depth = AF_DEFAULT_DEPTH;
 	RCU_INIT_POINTER(p->match, m);
+	raw_spin_lock_init(&p->sites_lock);
+	INIT_DELAYED_WORK(&p->expire_work, af_expire);
 
 	config_group_init_type_name(&p->group, name, &af_policy_type);
 	af_fault_attr_init(&p->fault.attr);
@@ -334,20 +688,22 @@ static void af_drop_item(struct config_group *group, struct config_item *item)
 
 	mutex_lock(&allocfail_lock);
 	list_del(&p->node);
-	if (p->enabled) {
-		p->enabled = false;
-		/* Shrinking the active set cannot fail. */
-		WARN_ON(allocfail_active_rebuild());
-	}
+	/* Shrinking the active set cannot fail. */
+	WARN_ON(af_set_enabled(p, false));
 	mutex_unlock(&allocfail_lock);
+	cancel_delayed_work_sync(&p->expire_work);
 	config_item_put(&p->fault.group.cg_item);
 	config_item_put(item);
 }
 
 static ssize_t af_features_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page,
-			  "enable,orders,gfp_require,gfp_reject,contexts,evaluated,matched,injected,stats_reset,schedule\n");
+	int i;
+	ssize_t len = 0;
+
+	for (i = 0; af_policy_attrs[i]; i++)
+		len += sysfs_emit_at(page, len, "%s,", af_policy_attrs[i]->ca_name);
+	return len + sysfs_emit_at(page, len, "schedule\n");
 }
 
 CONFIGFS_ATTR_RO(af_, features);

@@ -1,0 +1,144 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "callers" filter: a policy matches only allocations whose call stack
+ * passes through one of the named functions or modules.
+ *
+ *   callers = "null_blk"              a loaded module, or a function
+ *   callers = "[null_blk]"            a module, loaded now or later
+ *   callers = "my_probe, [e1000]"     several, separated by ',' or spaces
+ *
+ * Names are turned into text ranges when written (symbols.c), so the hook
+ * only compares addresses.  A module named in brackets may load after the
+ * policy was written, which is how a campaign targets a driver's probe; a
+ * module notifier re-resolves every policy when a module comes or goes.
+ */
+#include <linux/module.h>
+#include <linux/notifier.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "allocfail.h"
+
+static const struct module *af_going;	/* under allocfail_lock */
+
+/*
+ * Parse @buf into @m's ranges.  Strict (when a user writes the attribute):
+ * every bare name must resolve now.  Lenient (on module events): names
+ * that no longer resolve are dropped.
+ */
+static int af_callers_fill(const char *buf, struct allocfail_match *m,
+			   bool strict)
+{
+	char *copy, *cur, *tok;
+	unsigned int n = 0;
+	int ret = 0;
+
+	m->callers = false;
+	m->nr_ranges = 0;
+	copy = kstrdup(buf, GFP_KERNEL);
+	if (!copy)
+		return -ENOMEM;
+	cur = strim(copy);
+	if (!*cur || !strcmp(cur, "none"))
+		goto out;
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		struct af_range *r = &m->ranges[m->nr_ranges];
+		size_t len = strlen(tok);
+		bool module = len > 2 && tok[0] == '[' && tok[len - 1] == ']';
+		int got;
+
+		if (!len)
+			continue;
+		if (++n > AF_MAX_CALLERS) {
+			pr_warn("allocfail: at most %d callers\n", AF_MAX_CALLERS);
+			ret = -EINVAL;
+			break;
+		}
+		if (module) {
+			tok[len - 1] = '\0';
+			tok++;
+			if (strlen(tok) >= MODULE_NAME_LEN) {
+				pr_warn("allocfail: module name too long\n");
+				ret = -EINVAL;
+				break;
+			}
+		} else if (!allocfail_resolve_func(tok, r)) {
+			m->nr_ranges++;
+			continue;
+		}
+		got = allocfail_resolve_module(tok, r, af_going);
+		m->nr_ranges += got;
+		if (!got && !module && strict) {
+			pr_warn("allocfail: '%s' is neither a function nor a loaded module (write [%s] for a module yet to load)\n",
+				tok, tok);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	m->callers = !ret && n;
+out:
+	kfree(copy);
+	return ret;
+}
+
+int allocfail_callers_parse(const char *buf, struct allocfail_match *m)
+{
+	return af_callers_fill(buf, m, true);
+}
+
+/* An edit for allocfail_match_update_locked(): take @arg's callers. */
+void allocfail_edit_callers(struct allocfail_match *m, void *arg)
+{
+	struct allocfail_match *fresh = arg;
+
+	m->callers = fresh->callers;
+	m->nr_ranges = fresh->nr_ranges;
+	memcpy(m->ranges, fresh->ranges, sizeof(m->ranges));
+}
+
+/* Re-resolve every policy's callers; called with allocfail_lock held. */
+static void af_callers_refresh(void)
+{
+	struct allocfail_policy *p;
+	struct allocfail_match *fresh;
+
+	fresh = kzalloc(sizeof(*fresh), GFP_KERNEL);
+	if (!fresh)
+		return;
+	list_for_each_entry(p, &allocfail_policies, node) {
+		if (!p->callers_src[0])
+			continue;
+		if (af_callers_fill(p->callers_src, fresh, false))
+			continue;
+		allocfail_match_update_locked(p, allocfail_edit_callers, fresh);
+	}
+	kfree(fresh);
+}
+
+static int af_module_notify(struct notifier_block *nb, unsigned long action,
+			    void *data)
+{
+	struct module *mod = data;
+
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+		return NOTIFY_DONE;
+	mutex_lock(&allocfail_lock);
+	af_going = action == MODULE_STATE_GOING ? mod : NULL;
+	af_callers_refresh();
+	af_going = NULL;
+	mutex_unlock(&allocfail_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block af_module_nb = {
+	.notifier_call = af_module_notify,
+};
+
+int allocfail_callers_init(void)
+{
+	return register_module_notifier(&af_module_nb);
+}
+
+void allocfail_callers_exit(void)
+{
+	unregister_module_notifier(&af_module_nb);
+}
