@@ -28,7 +28,7 @@
 #define AF_MAX_CALLERS		16	/* names in "callers" */
 #define AF_MAX_RANGES		(2 * AF_MAX_CALLERS)
 #define AF_MAX_DEPTH		32	/* as lib/fault-inject.c */
-#define AF_DEFAULT_DEPTH	16
+#define AF_DEFAULT_DEPTH	32
 #define AF_MAX_PIDS		16
 #define AF_MAX_COMMS		8
 #define AF_MAX_SITES		24	/* what fits one page of "sites" */

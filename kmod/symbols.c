@@ -118,6 +118,9 @@ static bool af_is_allocator_frame(unsigned long addr)
 		return true;
 	if (!sprint_symbol_no_offset(sym, addr))
 		return false;
+	/* ftrace's trampolines and unnamed text sit between us and the allocator */
+	if (!strncmp(sym, "0x", 2) || !strncmp(sym, "ftrace_", 7))
+		return true;
 	if (strchr(sym, ' '))		/* "[module]": not the allocator */
 		return false;
 	dot = strchr(sym, '.');

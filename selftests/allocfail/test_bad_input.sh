@@ -27,7 +27,23 @@ contexts|irq
 contexts|
 enable|2
 enable|yes please
-stats_reset|0"
+stats_reset|0
+pids|abc
+pids|-5
+pids|0
+pids|1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17
+pids|
+comms|a-name-longer-than-15
+comms|
+callers|no_such_function_xyz
+callers|[]
+callers_depth|0
+callers_depth|33
+nth|-1
+nth|abc
+timeout_ms|-1
+timeout_ms|99999999999
+orders|$(seq -s, 0 1000)"
 ktap_set_plan "$(echo "$BAD" | wc -l)"
 
 while IFS= read -r line; do

@@ -40,7 +40,13 @@ static DEFINE_SPINLOCK(helper_spin);
 static struct helper_run run;
 static struct dentry *helper_dir;
 
-static void helper_alloc_loop(struct helper_run *r)
+void helper_alloc_loop(struct helper_run *r);
+
+/*
+ * Not static: tests name it in a policy's callers, and a static function
+ * may be cloned under another name (helper_alloc_loop.constprop.0).
+ */
+noinline void helper_alloc_loop(struct helper_run *r)
 {
 	unsigned int i;
 

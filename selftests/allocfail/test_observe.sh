@@ -1,0 +1,54 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# What a policy reports: per-order statistics, the sites that received
+# failures, the allocfail:inject trace event, and the time limit that
+# disables a policy by itself.
+
+. "$(dirname "$0")/allocfail_lib.sh"
+
+N=10
+TR=/sys/kernel/tracing
+ktap_print_header
+af_setup
+ktap_set_plan 8
+
+af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
+	enable=1 || ktap_exit_fail_msg "cannot create policy"
+P=$CFS/p
+
+echo 0 >$TR/tracing_on
+echo >$TR/trace
+echo 1 >$TR/events/allocfail/inject/enable
+echo 1 >$TR/tracing_on
+af_expect "order 3 from hardirq fails" hardirq 3 GFP_ATOMIC $N $N
+af_expect "order 2 from task fails" task 2 GFP_ATOMIC $N $N
+echo 0 >$TR/tracing_on
+echo 0 >$TR/events/allocfail/inject/enable
+
+af_expect_eq "stats: order 3 matched and injected" \
+	"$(grep '^3 ' $P/stats)" "3 $N $N"
+af_expect_eq "stats: order 2 matched and injected" \
+	"$(grep '^2 ' $P/stats)" "2 $N $N"
+
+sites=$(cat $P/sites)
+ktap_print_msg "sites:"
+echo "$sites" | sed 's/^/#   /'
+af_expect_eq "sites: the helper's hardirq site, counted" \
+	"$(echo "$sites" | grep -c 'helper_alloc_loop.*\[allocfail_helper\] order=3 gfp=.*context=hardirq count='$N)" 1
+
+events=$(grep -c 'inject: policy=p order=3 .*context=hardirq caller=helper_alloc_loop' $TR/trace)
+af_expect_eq "trace: one allocfail:inject event per order-3 failure" \
+	"$events" $N
+
+# The safety rail: a policy with a time limit disables itself.
+echo 0 >$P/enable
+echo 300 >$P/timeout_ms
+echo 1 >$P/enable
+sleep 2
+af_expect "timeout_ms=300: nothing fails 2 s later" task 3 GFP_ATOMIC $N 0
+af_expect_eq "timeout_ms=300: the policy disabled itself" \
+	"$(cat $P/enable)/$(dmesg | grep -c 'policy p disabled: its 300 ms time limit passed')" "0/1"
+
+af_teardown
+ktap_finished
