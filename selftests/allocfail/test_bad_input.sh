@@ -49,13 +49,15 @@ ktap_set_plan "$(echo "$BAD" | wc -l)"
 while IFS= read -r line; do
 	attr=${line%%|*}
 	val=${line#*|}
+	shown=$(printf '%.40s' "$val")
+	[ "$shown" = "$val" ] || shown="$shown..."
 	before=$(cat "$CFS/p/$attr" 2>/dev/null)
 	if printf '%s\n' "$val" >"$CFS/p/$attr" 2>/dev/null; then
-		ktap_test_fail "$attr refuses '$val'"
+		ktap_test_fail "$attr refuses '$shown'"
 	elif [ "$(cat "$CFS/p/$attr" 2>/dev/null)" != "$before" ]; then
-		ktap_test_fail "$attr unchanged after '$val'"
+		ktap_test_fail "$attr unchanged after '$shown'"
 	else
-		ktap_test_pass "$attr refuses '$val'"
+		ktap_test_pass "$attr refuses '$shown'"
 	fi
 done <<EOF
 $BAD
