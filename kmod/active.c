@@ -50,3 +50,45 @@ int allocfail_active_rebuild(void)
 		kfree_rcu(old, rcu);
 	return 0;
 }
+
+/*
+ * The module's own allocations are never failed.  Tasks running allocfail
+ * code that allocates (configfs writes, policy creation, module events)
+ * mark themselves here; the hook skips their process-context allocations.
+ * A fixed table, so marking never allocates; the count lets the hook skip
+ * the table entirely in the common case.
+ */
+#define AF_SELF_SLOTS	16
+static struct task_struct *af_self[AF_SELF_SLOTS];
+atomic_t allocfail_self_nr = ATOMIC_INIT(0);
+
+int allocfail_self_enter(void)
+{
+	int i;
+
+	for (i = 0; i < AF_SELF_SLOTS; i++) {
+		if (!cmpxchg(&af_self[i], NULL, current)) {
+			atomic_inc(&allocfail_self_nr);
+			return i;
+		}
+	}
+	return -1;	/* more concurrent writers than slots: unmarked */
+}
+
+void allocfail_self_exit(int slot)
+{
+	if (slot < 0)
+		return;
+	WRITE_ONCE(af_self[slot], NULL);
+	atomic_dec(&allocfail_self_nr);
+}
+
+bool allocfail_is_self(void)
+{
+	int i;
+
+	for (i = 0; i < AF_SELF_SLOTS; i++)
+		if (READ_ONCE(af_self[i]) == current)
+			return true;
+	return false;
+}

@@ -139,6 +139,12 @@ extern struct mutex allocfail_lock;
 extern struct list_head allocfail_policies;
 extern struct allocfail_active __rcu *allocfail_active;
 
+/* active.c: marking the module's own allocating tasks */
+extern atomic_t allocfail_self_nr;
+int allocfail_self_enter(void);
+void allocfail_self_exit(int slot);
+bool allocfail_is_self(void);
+
 /* hook.c */
 int allocfail_hook_arm(void);
 void allocfail_hook_disarm(void);

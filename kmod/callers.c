@@ -118,14 +118,17 @@ static int af_module_notify(struct notifier_block *nb, unsigned long action,
 			    void *data)
 {
 	struct module *mod = data;
+	int slot;
 
 	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
+	slot = allocfail_self_enter();
 	mutex_lock(&allocfail_lock);
 	af_going = action == MODULE_STATE_GOING ? mod : NULL;
 	af_callers_refresh();
 	af_going = NULL;
 	mutex_unlock(&allocfail_lock);
+	allocfail_self_exit(slot);
 	return NOTIFY_DONE;
 }
 

@@ -219,6 +219,10 @@ static notrace void af_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 	/* No allocation is ours to fail in NMI. */
 	if (in_nmi())
 		return;
+	/* Our own allocations (writes to policies) are never failed. */
+	if (unlikely(atomic_read(&allocfail_self_nr)) && in_task() &&
+	    allocfail_is_self())
+		return;
 	c.gfp = (__force gfp_t)af_fregs_arg(fregs, 0);
 	/* Never fail what the caller was promised cannot fail. */
 	if (c.gfp & __GFP_NOFAIL)

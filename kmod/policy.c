@@ -106,6 +106,7 @@ static void af_expire(struct work_struct *work)
 	struct allocfail_policy *p = container_of(to_delayed_work(work),
 						  struct allocfail_policy,
 						  expire_work);
+	int slot = allocfail_self_enter();
 
 	mutex_lock(&allocfail_lock);
 	if (p->enabled && p->has_deadline &&
@@ -115,6 +116,7 @@ static void af_expire(struct work_struct *work)
 			af_policy_name(p), p->timeout_ms);
 	}
 	mutex_unlock(&allocfail_lock);
+	allocfail_self_exit(slot);
 }
 
 static ssize_t af_enable_show(struct config_item *item, char *page)
@@ -122,7 +124,7 @@ static ssize_t af_enable_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%d\n", READ_ONCE(to_policy(item)->enabled));
 }
 
-static ssize_t af_enable_store(struct config_item *item, const char *page,
+static ssize_t __af_enable_store(struct config_item *item, const char *page,
 			       size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -143,7 +145,7 @@ static ssize_t af_timeout_ms_show(struct config_item *item, char *page)
 	return sysfs_emit(page, "%u\n", READ_ONCE(to_policy(item)->timeout_ms));
 }
 
-static ssize_t af_timeout_ms_store(struct config_item *item, const char *page,
+static ssize_t __af_timeout_ms_store(struct config_item *item, const char *page,
 				   size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -180,7 +182,7 @@ static void af_edit_orders(struct allocfail_match *m, void *arg)
 	bitmap_copy(m->orders, arg, AF_NR_ORDERS);
 }
 
-static ssize_t af_orders_store(struct config_item *item, const char *page,
+static ssize_t __af_orders_store(struct config_item *item, const char *page,
 			       size_t count)
 {
 	DECLARE_BITMAP(orders, AF_NR_ORDERS);
@@ -217,7 +219,7 @@ static ssize_t af_gfp_require_show(struct config_item *item, char *page)
 	return AF_SHOW_LOCKED(af_show_gfp(af_match(p)->gfp_require, page));
 }
 
-static ssize_t af_gfp_require_store(struct config_item *item,
+static ssize_t __af_gfp_require_store(struct config_item *item,
 				    const char *page, size_t count)
 {
 	gfp_t gfp;
@@ -237,7 +239,7 @@ static ssize_t af_gfp_reject_show(struct config_item *item, char *page)
 	return AF_SHOW_LOCKED(af_show_gfp(af_match(p)->gfp_reject, page));
 }
 
-static ssize_t af_gfp_reject_store(struct config_item *item,
+static ssize_t __af_gfp_reject_store(struct config_item *item,
 				   const char *page, size_t count)
 {
 	gfp_t gfp;
@@ -263,7 +265,7 @@ static void af_edit_contexts(struct allocfail_match *m, void *arg)
 	m->contexts = *(unsigned long *)arg;
 }
 
-static ssize_t af_contexts_store(struct config_item *item, const char *page,
+static ssize_t __af_contexts_store(struct config_item *item, const char *page,
 				 size_t count)
 {
 	unsigned long ctx;
@@ -304,7 +306,7 @@ static void af_edit_pids(struct allocfail_match *m, void *arg)
 	memcpy(m->pids, src->pids, sizeof(m->pids));
 }
 
-static ssize_t af_pids_store(struct config_item *item, const char *page,
+static ssize_t __af_pids_store(struct config_item *item, const char *page,
 			     size_t count)
 {
 	struct allocfail_match *tmp;
@@ -348,7 +350,7 @@ static void af_edit_comms(struct allocfail_match *m, void *arg)
 	memcpy(m->comms, src->comms, sizeof(m->comms));
 }
 
-static ssize_t af_comms_store(struct config_item *item, const char *page,
+static ssize_t __af_comms_store(struct config_item *item, const char *page,
 			      size_t count)
 {
 	struct allocfail_match *tmp;
@@ -372,7 +374,7 @@ static ssize_t af_callers_show(struct config_item *item, char *page)
 					 p->callers_src : "none"));
 }
 
-static ssize_t af_callers_store(struct config_item *item, const char *page,
+static ssize_t __af_callers_store(struct config_item *item, const char *page,
 				size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -420,7 +422,7 @@ static void af_edit_depth(struct allocfail_match *m, void *arg)
 	m->callers_depth = *(unsigned int *)arg;
 }
 
-static ssize_t af_callers_depth_store(struct config_item *item,
+static ssize_t __af_callers_depth_store(struct config_item *item,
 				      const char *page, size_t count)
 {
 	unsigned int depth;
@@ -446,7 +448,7 @@ static void af_edit_nth(struct allocfail_match *m, void *arg)
 	m->nth = *(u64 *)arg;
 }
 
-static ssize_t af_nth_store(struct config_item *item, const char *page,
+static ssize_t __af_nth_store(struct config_item *item, const char *page,
 			    size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -486,15 +488,10 @@ static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 #define AF_STAT_ATTR(field)						\
 static ssize_t af_##field##_show(struct config_item *item, char *page)	\
 {									\
-	struct allocfail_stats *s = kmalloc(sizeof(*s), GFP_KERNEL);	\
-	ssize_t ret;							\
+	struct allocfail_stats s;					\
 									\
-	if (!s)								\
-		return -ENOMEM;						\
-	af_stats_sum(to_policy(item), s);				\
-	ret = sysfs_emit(page, "%llu\n", s->field);			\
-	kfree(s);							\
-	return ret;							\
+	af_stats_sum(to_policy(item), &s);				\
+	return sysfs_emit(page, "%llu\n", s.field);			\
 }									\
 CONFIGFS_ATTR_RO(af_, field)
 
@@ -504,23 +501,20 @@ AF_STAT_ATTR(injected);
 
 static ssize_t af_stats_show(struct config_item *item, char *page)
 {
-	struct allocfail_stats *s = kmalloc(sizeof(*s), GFP_KERNEL);
+	struct allocfail_stats stats, *s = &stats;
 	ssize_t len;
 	int o;
 
-	if (!s)
-		return -ENOMEM;
 	af_stats_sum(to_policy(item), s);
 	len = sysfs_emit(page, "evaluated %llu\nmatched %llu\ninjected %llu\norder matched injected\n",
 			 s->evaluated, s->matched, s->injected);
 	for (o = 0; o < AF_NR_ORDERS; o++)
 		len += sysfs_emit_at(page, len, "%d %llu %llu\n", o,
 				     s->order_matched[o], s->order_injected[o]);
-	kfree(s);
 	return len;
 }
 
-static ssize_t af_stats_reset_store(struct config_item *item,
+static ssize_t __af_stats_reset_store(struct config_item *item,
 				    const char *page, size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -550,8 +544,11 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	unsigned int i, n;
 	u64 dropped;
 	ssize_t len = 0;
+	int slot;
 
+	slot = allocfail_self_enter();
 	copy = kmalloc_array(AF_MAX_SITES, sizeof(*copy), GFP_KERNEL);
+	allocfail_self_exit(slot);
 	if (!copy)
 		return -ENOMEM;
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
@@ -573,19 +570,38 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	return len;
 }
 
-CONFIGFS_ATTR(af_, enable);
-CONFIGFS_ATTR(af_, timeout_ms);
-CONFIGFS_ATTR(af_, orders);
-CONFIGFS_ATTR(af_, gfp_require);
-CONFIGFS_ATTR(af_, gfp_reject);
-CONFIGFS_ATTR(af_, contexts);
-CONFIGFS_ATTR(af_, pids);
-CONFIGFS_ATTR(af_, comms);
-CONFIGFS_ATTR(af_, callers);
-CONFIGFS_ATTR(af_, callers_depth);
-CONFIGFS_ATTR(af_, nth);
+/*
+ * Every store runs marked as allocfail's own task, so that what it
+ * allocates (parsing, a new filter, ftrace and kprobe set-up) is never
+ * failed by a policy, including the one being written.
+ */
+#define AF_STORE(_name)							\
+static ssize_t af_##_name##_store(struct config_item *item,		\
+				  const char *page, size_t count)	\
+{									\
+	int slot = allocfail_self_enter();				\
+	ssize_t ret = __af_##_name##_store(item, page, count);		\
+									\
+	allocfail_self_exit(slot);					\
+	return ret;							\
+}
+
+#define AF_ATTR_RW(_name)	AF_STORE(_name); CONFIGFS_ATTR(af_, _name)
+#define AF_ATTR_WO(_name)	AF_STORE(_name); CONFIGFS_ATTR_WO(af_, _name)
+
+AF_ATTR_RW(enable);
+AF_ATTR_RW(timeout_ms);
+AF_ATTR_RW(orders);
+AF_ATTR_RW(gfp_require);
+AF_ATTR_RW(gfp_reject);
+AF_ATTR_RW(contexts);
+AF_ATTR_RW(pids);
+AF_ATTR_RW(comms);
+AF_ATTR_RW(callers);
+AF_ATTR_RW(callers_depth);
+AF_ATTR_RW(nth);
+AF_ATTR_WO(stats_reset);
 CONFIGFS_ATTR_RO(af_, stats);
-CONFIGFS_ATTR_WO(af_, stats_reset);
 CONFIGFS_ATTR_RO(af_, sites);
 
 static struct configfs_attribute *af_policy_attrs[] = {
@@ -650,12 +666,15 @@ static struct config_group *af_make_group(struct config_group *group,
 {
 	struct allocfail_policy *p;
 	struct allocfail_match *m;
+	int slot = allocfail_self_enter();
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (p && m)
+		p->stats = alloc_percpu(struct allocfail_stats);
+	allocfail_self_exit(slot);
 	if (!p || !m)
 		goto nomem;
-	p->stats = alloc_percpu(struct allocfail_stats);
 	if (!p->stats)
 		goto nomem;
 
