@@ -13,9 +13,10 @@ export CMD
 
 SCRIPTS := scripts
 SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null)
-C_FILES := $(wildcard kmod/*.c kmod/*.h selftests/allocfail/test_modules/*.c)
+C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
+	selftests/allocfail/test_modules/*.c bench/*.c))
 
-.PHONY: all setup kernel module module-6.1 initramfs kselftest check \
+.PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
 	static-check checkpatch shellcheck demo vm-run vm-shell clean help
 
 all: module
@@ -61,6 +62,9 @@ check: setup
 
 demo: setup
 	@$(SCRIPTS)/demo
+
+bench: setup
+	@$(SCRIPTS)/bench
 
 vm-run: initramfs
 	@$(SCRIPTS)/vm-run "$$CMD"

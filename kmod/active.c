@@ -13,7 +13,44 @@ DEFINE_MUTEX(allocfail_lock);
 LIST_HEAD(allocfail_policies);
 struct allocfail_active __rcu *allocfail_active;
 
-/* Called with allocfail_lock held; sleeps. */
+/* Allocations the hook has seen, for the policies' "evaluated". */
+DEFINE_PER_CPU(u64, allocfail_seen);
+
+u64 allocfail_seen_total(void)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(allocfail_seen, cpu));
+	return sum;
+}
+
+static void af_add_masks(struct allocfail_active *a, unsigned int i,
+			 const struct allocfail_match *m)
+{
+	unsigned long need = (__force unsigned long)m->gfp_require;
+	unsigned long forbid = (__force unsigned long)m->gfp_reject;
+	u64 bit = BIT_ULL(i);
+	unsigned int b;
+
+	for_each_set_bit(b, m->orders, AF_NR_ORDERS)
+		a->order_mask[b] |= bit;
+	for_each_set_bit(b, &m->contexts, AF_NR_CTX)
+		a->ctx_mask[b] |= bit;
+	for_each_set_bit(b, &need, AF_GFP_BITS)
+		a->need[b] |= bit;
+	for_each_set_bit(b, &forbid, AF_GFP_BITS)
+		a->forbid[b] |= bit;
+	a->need_any |= need;
+	a->forbid_any |= forbid;
+}
+
+/*
+ * Called with allocfail_lock held, after any change to which policies are
+ * enabled or to an enabled policy's filters; sleeps.  Fails only when
+ * enabling (too many policies, or the hook cannot be armed).
+ */
 int allocfail_active_rebuild(void)
 {
 	struct allocfail_active *new = NULL, *old;
@@ -24,6 +61,11 @@ int allocfail_active_rebuild(void)
 	lockdep_assert_held(&allocfail_lock);
 	list_for_each_entry(p, &allocfail_policies, node)
 		nr += p->enabled;
+	if (nr > AF_MAX_ACTIVE) {
+		pr_warn("allocfail: at most %d policies can be enabled at once\n",
+			AF_MAX_ACTIVE);
+		return -EBUSY;
+	}
 
 	if (nr) {
 		/*
@@ -32,9 +74,14 @@ int allocfail_active_rebuild(void)
 		 */
 		new = kzalloc(struct_size(new, policy, nr),
 			      GFP_KERNEL | __GFP_NOFAIL);
-		list_for_each_entry(p, &allocfail_policies, node)
-			if (p->enabled)
-				new->policy[new->nr++] = p;
+		list_for_each_entry(p, &allocfail_policies, node) {
+			if (!p->enabled)
+				continue;
+			af_add_masks(new, new->nr,
+				     rcu_dereference_protected(p->match,
+					lockdep_is_held(&allocfail_lock)));
+			new->policy[new->nr++] = p;
+		}
 		ret = allocfail_hook_arm();
 		if (ret) {
 			kfree(new);

@@ -31,6 +31,8 @@
 #define AF_DEFAULT_DEPTH	32
 #define AF_MAX_PIDS		16
 #define AF_MAX_COMMS		8
+#define AF_MAX_ACTIVE		64	/* enabled at once: one bit each in a u64 */
+#define AF_GFP_BITS		__GFP_BITS_SHIFT
 #define AF_MAX_SITES		24	/* what fits one page of "sites" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
 
@@ -69,7 +71,6 @@ struct allocfail_match {
 };
 
 struct allocfail_stats {
-	u64 evaluated;
 	u64 matched;
 	u64 injected;
 	u64 order_matched[AF_NR_ORDERS];
@@ -93,6 +94,9 @@ struct allocfail_policy {
 	struct allocfail_stats __percpu *stats;
 	struct list_head node;		/* on allocfail_policies */
 	atomic64_t nth_seen;		/* matches since enabled, for nth */
+	/* "evaluated": allocations the hook saw while this was enabled */
+	u64 seen_base;
+	u64 seen_acc;
 	/* safety rail: disable after timeout_ms; 0 means never */
 	unsigned int timeout_ms;
 	unsigned long deadline;		/* jiffies; hook reads it */
@@ -106,10 +110,21 @@ struct allocfail_policy {
 	struct af_site sites[AF_MAX_SITES];
 };
 
-/* Snapshot of the enabled policies, in evaluation (creation) order. */
+/*
+ * Snapshot of the enabled policies, in evaluation (creation) order, with
+ * masks precomputed from their filters (bit i: policy[i]) so that the hook
+ * finds the candidates for an allocation without looking at the policies
+ * its order, context or GFP flags exclude.
+ */
 struct allocfail_active {
 	struct rcu_head rcu;
 	unsigned int nr;
+	u64 order_mask[AF_NR_ORDERS];	/* policies accepting this order */
+	u64 ctx_mask[AF_NR_CTX];	/* ... this context */
+	unsigned long need_any;		/* GFP bits some policy requires */
+	unsigned long forbid_any;	/* GFP bits some policy rejects */
+	u64 need[AF_GFP_BITS];		/* policies requiring bit b */
+	u64 forbid[AF_GFP_BITS];	/* policies rejecting bit b */
 	struct allocfail_policy *policy[];
 };
 
@@ -138,6 +153,8 @@ int allocfail_active_rebuild(void);
 extern struct mutex allocfail_lock;
 extern struct list_head allocfail_policies;
 extern struct allocfail_active __rcu *allocfail_active;
+u64 allocfail_seen_total(void);
+DECLARE_PER_CPU(u64, allocfail_seen);
 
 /* active.c: marking the module's own allocating tasks */
 extern atomic_t allocfail_self_nr;

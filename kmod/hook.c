@@ -68,11 +68,21 @@ struct af_call {
 	unsigned long entries[AF_MAX_DEPTH];
 };
 
+/*
+ * The allocation's call stack, without the innermost frames, which are
+ * this module's own hook: "callers" must not match the hook itself.
+ */
 static void af_walk(struct af_call *c)
 {
+	unsigned int n, skip = 0;
+
 	if (c->walked)
 		return;
-	c->nr_entries = stack_trace_save(c->entries, AF_MAX_DEPTH, 0);
+	n = stack_trace_save(c->entries, AF_MAX_DEPTH, 0);
+	while (skip < n && within_module(c->entries[skip], THIS_MODULE))
+		skip++;
+	memmove(c->entries, c->entries + skip, (n - skip) * sizeof(c->entries[0]));
+	c->nr_entries = n - skip;
 	c->walked = true;
 }
 
@@ -173,22 +183,53 @@ static void af_injected(struct allocfail_policy *p, struct af_call *c)
 }
 
 /*
- * Evaluate enabled policies in creation order; the first one that injects
- * wins and later ones do not see this allocation.
+ * The enabled policies whose order, context and GFP filters admit this
+ * allocation, from the masks precomputed in the snapshot: the cost does
+ * not grow with the number of policies these filters exclude.
+ */
+static __always_inline u64 af_candidates(const struct allocfail_active *a,
+					 const struct af_call *c)
+{
+	unsigned long gfp = (__force unsigned long)c->gfp, bits;
+	u64 cand;
+	unsigned int b;
+
+	if (c->order >= AF_NR_ORDERS)
+		return 0;
+	cand = a->order_mask[c->order] & a->ctx_mask[c->ctx];
+	if (!cand)
+		return 0;
+	bits = a->need_any & ~gfp;
+	for_each_set_bit(b, &bits, AF_GFP_BITS)
+		cand &= ~a->need[b];
+	bits = a->forbid_any & gfp;
+	for_each_set_bit(b, &bits, AF_GFP_BITS)
+		cand &= ~a->forbid[b];
+	return cand;
+}
+
+/*
+ * Evaluate the candidate policies in creation order; the first one that
+ * injects wins and later ones do not see this allocation.  The masks are a
+ * prefilter: each candidate's own filter, published with it, decides.
  */
 static notrace bool af_evaluate(struct af_call *c)
 {
 	struct allocfail_active *act;
 	bool inject = false;
-	unsigned int i;
+	u64 cand;
 
 	rcu_read_lock();
 	act = rcu_dereference(allocfail_active);
-	for (i = 0; act && i < act->nr && !inject; i++) {
-		struct allocfail_policy *p = act->policy[i];
+	if (!act)
+		goto out;
+	this_cpu_inc(allocfail_seen);
+	cand = af_candidates(act, c);
+	while (cand && !inject) {
+		struct allocfail_policy *p = act->policy[__ffs64(cand)];
 		struct allocfail_match *m = rcu_dereference(p->match);
 
-		this_cpu_inc(p->stats->evaluated);
+		cand &= cand - 1;
 		if (!af_cheap_match(m, c))
 			continue;
 		if (READ_ONCE(p->has_deadline) &&
@@ -206,6 +247,7 @@ static notrace bool af_evaluate(struct af_call *c)
 		if (inject)
 			af_injected(p, c);
 	}
+out:
 	rcu_read_unlock();
 	return inject;
 }

@@ -180,52 +180,15 @@ ssize_t allocfail_show_contexts(unsigned long contexts, char *page)
 	return len;
 }
 
-/* Up to AF_MAX_PIDS process ids, or "none". */
-int allocfail_parse_pids(const char *buf, struct allocfail_match *m)
+/*
+ * Split @buf on commas and white space and hand each item to @item; "none"
+ * is the empty list, which @what's attribute accepts as "off".  At most
+ * @max items.  Returns the number of items, or -EINVAL with a reason.
+ */
+static int af_parse_list(const char *buf, const char *what, unsigned int max,
+			 int (*item)(const char *tok, unsigned int i, void *arg),
+			 void *arg)
 {
-	pid_t pids[AF_MAX_PIDS];
-	char *copy, *cur, *tok;
-	unsigned int n = 0;
-	int pid, ret = 0;
-
-	copy = af_dup_trimmed(buf);
-	if (IS_ERR(copy))
-		return PTR_ERR(copy);
-	cur = strim(copy);
-	if (!strcmp(cur, "none"))
-		goto out;
-	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
-		if (!*tok)
-			continue;
-		if (kstrtoint(tok, 10, &pid) || pid <= 0) {
-			pr_warn("allocfail: '%s' is not a pid\n", tok);
-			ret = -EINVAL;
-			goto out;
-		}
-		if (n == AF_MAX_PIDS) {
-			pr_warn("allocfail: at most %d pids\n", AF_MAX_PIDS);
-			ret = -EINVAL;
-			goto out;
-		}
-		pids[n++] = pid;
-	}
-	if (!n) {
-		pr_warn("allocfail: empty pid list (write none to clear)\n");
-		ret = -EINVAL;
-	}
-out:
-	kfree(copy);
-	if (!ret) {
-		m->nr_pids = n;
-		memcpy(m->pids, pids, n * sizeof(pid_t));
-	}
-	return ret;
-}
-
-/* Up to AF_MAX_COMMS task names (as in /proc/PID/comm), or "none". */
-int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
-{
-	char comms[AF_MAX_COMMS][TASK_COMM_LEN];
 	char *copy, *cur, *tok;
 	unsigned int n = 0;
 	int ret = 0;
@@ -239,23 +202,70 @@ int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
 	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
 		if (!*tok)
 			continue;
-		if (strlen(tok) >= TASK_COMM_LEN || n == AF_MAX_COMMS) {
-			pr_warn("allocfail: at most %d names of at most %d characters\n",
-				AF_MAX_COMMS, TASK_COMM_LEN - 1);
+		if (n == max) {
+			pr_warn("allocfail: at most %u %s\n", max, what);
 			ret = -EINVAL;
 			goto out;
 		}
-		strscpy(comms[n++], tok, TASK_COMM_LEN);
+		ret = item(tok, n++, arg);
+		if (ret)
+			goto out;
 	}
 	if (!n) {
-		pr_warn("allocfail: empty comm list (write none to clear)\n");
+		pr_warn("allocfail: empty list of %s (write none to clear)\n",
+			what);
 		ret = -EINVAL;
 	}
 out:
 	kfree(copy);
-	if (!ret) {
-		m->nr_comms = n;
-		memcpy(m->comms, comms, sizeof(comms[0]) * n);
+	return ret ? ret : n;
+}
+
+static int af_pid_item(const char *tok, unsigned int i, void *arg)
+{
+	pid_t *pids = arg;
+
+	if (kstrtoint(tok, 10, &pids[i]) || pids[i] <= 0) {
+		pr_warn("allocfail: '%s' is not a pid\n", tok);
+		return -EINVAL;
 	}
-	return ret;
+	return 0;
+}
+
+/* Up to AF_MAX_PIDS process ids, or "none". */
+int allocfail_parse_pids(const char *buf, struct allocfail_match *m)
+{
+	pid_t pids[AF_MAX_PIDS];
+	int n = af_parse_list(buf, "pids", AF_MAX_PIDS, af_pid_item, pids);
+
+	if (n < 0)
+		return n;
+	m->nr_pids = n;
+	memcpy(m->pids, pids, n * sizeof(pid_t));
+	return 0;
+}
+
+static int af_comm_item(const char *tok, unsigned int i, void *arg)
+{
+	char (*comms)[TASK_COMM_LEN] = arg;
+
+	if (strscpy(comms[i], tok, TASK_COMM_LEN) < 0) {
+		pr_warn("allocfail: task names have at most %d characters\n",
+			TASK_COMM_LEN - 1);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Up to AF_MAX_COMMS task names (as in /proc/PID/comm), or "none". */
+int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
+{
+	char comms[AF_MAX_COMMS][TASK_COMM_LEN];
+	int n = af_parse_list(buf, "comms", AF_MAX_COMMS, af_comm_item, comms);
+
+	if (n < 0)
+		return n;
+	m->nr_comms = n;
+	memcpy(m->comms, comms, sizeof(comms[0]) * n);
+	return 0;
 }

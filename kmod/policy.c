@@ -50,6 +50,9 @@ void allocfail_match_update_locked(struct allocfail_policy *p,
 	edit(new, arg);
 	rcu_assign_pointer(p->match, new);
 	kfree_rcu(old, rcu);
+	/* The snapshot's masks derive from the filters: refresh them. */
+	if (p->enabled)
+		WARN_ON(allocfail_active_rebuild());
 }
 
 static void af_match_update(struct allocfail_policy *p,
@@ -82,6 +85,7 @@ static int af_set_enabled(struct allocfail_policy *p, bool on)
 	p->enabled = on;
 	if (on) {
 		atomic64_set(&p->nth_seen, 0);
+		p->seen_base = allocfail_seen_total();
 		if (p->timeout_ms) {
 			WRITE_ONCE(p->deadline, jiffies +
 				   msecs_to_jiffies(p->timeout_ms));
@@ -92,6 +96,7 @@ static int af_set_enabled(struct allocfail_policy *p, bool on)
 	} else {
 		WRITE_ONCE(p->has_deadline, false);
 		cancel_delayed_work(&p->expire_work);
+		p->seen_acc += allocfail_seen_total() - p->seen_base;
 	}
 	ret = allocfail_active_rebuild();
 	if (ret) {
@@ -212,6 +217,20 @@ static void af_edit_gfp_reject(struct allocfail_match *m, void *arg)
 	m->gfp_reject = *(gfp_t *)arg;
 }
 
+static ssize_t af_gfp_store(struct config_item *item, const char *page,
+			    size_t count,
+			    void (*edit)(struct allocfail_match *m, void *arg))
+{
+	gfp_t gfp;
+	int ret;
+
+	ret = allocfail_parse_gfp(page, &gfp);
+	if (ret)
+		return ret;
+	af_match_update(to_policy(item), edit, &gfp);
+	return count;
+}
+
 static ssize_t af_gfp_require_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -220,16 +239,9 @@ static ssize_t af_gfp_require_show(struct config_item *item, char *page)
 }
 
 static ssize_t __af_gfp_require_store(struct config_item *item,
-				    const char *page, size_t count)
+				      const char *page, size_t count)
 {
-	gfp_t gfp;
-	int ret;
-
-	ret = allocfail_parse_gfp(page, &gfp);
-	if (ret)
-		return ret;
-	af_match_update(to_policy(item), af_edit_gfp_require, &gfp);
-	return count;
+	return af_gfp_store(item, page, count, af_edit_gfp_require);
 }
 
 static ssize_t af_gfp_reject_show(struct config_item *item, char *page)
@@ -240,16 +252,9 @@ static ssize_t af_gfp_reject_show(struct config_item *item, char *page)
 }
 
 static ssize_t __af_gfp_reject_store(struct config_item *item,
-				   const char *page, size_t count)
+				     const char *page, size_t count)
 {
-	gfp_t gfp;
-	int ret;
-
-	ret = allocfail_parse_gfp(page, &gfp);
-	if (ret)
-		return ret;
-	af_match_update(to_policy(item), af_edit_gfp_reject, &gfp);
-	return count;
+	return af_gfp_store(item, page, count, af_edit_gfp_reject);
 }
 
 static ssize_t af_contexts_show(struct config_item *item, char *page)
@@ -278,16 +283,22 @@ static ssize_t __af_contexts_store(struct config_item *item, const char *page,
 	return count;
 }
 
-static ssize_t af_show_pids(const struct allocfail_match *m, char *page)
+/* pids and comms: "none", or the items joined by commas. */
+static ssize_t af_show_task_filter(const struct allocfail_match *m, bool comms,
+				   char *page)
 {
+	unsigned int i, n = comms ? m->nr_comms : m->nr_pids;
 	ssize_t len = 0;
-	unsigned int i;
 
-	if (!m->nr_pids)
+	if (!n)
 		return sysfs_emit(page, "none\n");
-	for (i = 0; i < m->nr_pids; i++)
-		len += sysfs_emit_at(page, len, "%s%d", i ? "," : "",
-				     m->pids[i]);
+	for (i = 0; i < n; i++) {
+		len += sysfs_emit_at(page, len, i ? "," : "");
+		if (comms)
+			len += sysfs_emit_at(page, len, "%s", m->comms[i]);
+		else
+			len += sysfs_emit_at(page, len, "%d", m->pids[i]);
+	}
 	return len + sysfs_emit_at(page, len, "\n");
 }
 
@@ -295,7 +306,14 @@ static ssize_t af_pids_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 
-	return AF_SHOW_LOCKED(af_show_pids(af_match(p), page));
+	return AF_SHOW_LOCKED(af_show_task_filter(af_match(p), false, page));
+}
+
+static ssize_t af_comms_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(af_show_task_filter(af_match(p), true, page));
 }
 
 static void af_edit_pids(struct allocfail_match *m, void *arg)
@@ -306,42 +324,6 @@ static void af_edit_pids(struct allocfail_match *m, void *arg)
 	memcpy(m->pids, src->pids, sizeof(m->pids));
 }
 
-static ssize_t __af_pids_store(struct config_item *item, const char *page,
-			     size_t count)
-{
-	struct allocfail_match *tmp;
-	int ret;
-
-	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
-	if (!tmp)
-		return -ENOMEM;
-	ret = allocfail_parse_pids(page, tmp);
-	if (!ret)
-		af_match_update(to_policy(item), af_edit_pids, tmp);
-	kfree(tmp);
-	return ret ? ret : count;
-}
-
-static ssize_t af_show_comms(const struct allocfail_match *m, char *page)
-{
-	ssize_t len = 0;
-	unsigned int i;
-
-	if (!m->nr_comms)
-		return sysfs_emit(page, "none\n");
-	for (i = 0; i < m->nr_comms; i++)
-		len += sysfs_emit_at(page, len, "%s%s", i ? "," : "",
-				     m->comms[i]);
-	return len + sysfs_emit_at(page, len, "\n");
-}
-
-static ssize_t af_comms_show(struct config_item *item, char *page)
-{
-	struct allocfail_policy *p = to_policy(item);
-
-	return AF_SHOW_LOCKED(af_show_comms(af_match(p), page));
-}
-
 static void af_edit_comms(struct allocfail_match *m, void *arg)
 {
 	struct allocfail_match *src = arg;
@@ -350,8 +332,12 @@ static void af_edit_comms(struct allocfail_match *m, void *arg)
 	memcpy(m->comms, src->comms, sizeof(m->comms));
 }
 
-static ssize_t __af_comms_store(struct config_item *item, const char *page,
-			      size_t count)
+/* Parse into a scratch filter, then copy the parsed part into the policy. */
+static ssize_t af_store_parsed(struct config_item *item, const char *page,
+			       size_t count,
+			       int (*parse)(const char *buf,
+					    struct allocfail_match *m),
+			       void (*edit)(struct allocfail_match *m, void *arg))
 {
 	struct allocfail_match *tmp;
 	int ret;
@@ -359,11 +345,25 @@ static ssize_t __af_comms_store(struct config_item *item, const char *page,
 	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
 	if (!tmp)
 		return -ENOMEM;
-	ret = allocfail_parse_comms(page, tmp);
+	ret = parse(page, tmp);
 	if (!ret)
-		af_match_update(to_policy(item), af_edit_comms, tmp);
+		af_match_update(to_policy(item), edit, tmp);
 	kfree(tmp);
 	return ret ? ret : count;
+}
+
+static ssize_t __af_pids_store(struct config_item *item, const char *page,
+			       size_t count)
+{
+	return af_store_parsed(item, page, count, allocfail_parse_pids,
+			       af_edit_pids);
+}
+
+static ssize_t __af_comms_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	return af_store_parsed(item, page, count, allocfail_parse_comms,
+			       af_edit_comms);
 }
 
 static ssize_t af_callers_show(struct config_item *item, char *page)
@@ -475,7 +475,6 @@ static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 	for_each_possible_cpu(cpu) {
 		struct allocfail_stats *c = per_cpu_ptr(p->stats, cpu);
 
-		s->evaluated += READ_ONCE(c->evaluated);
 		s->matched += READ_ONCE(c->matched);
 		s->injected += READ_ONCE(c->injected);
 		for (o = 0; o < AF_NR_ORDERS; o++) {
@@ -495,9 +494,27 @@ static ssize_t af_##field##_show(struct config_item *item, char *page)	\
 }									\
 CONFIGFS_ATTR_RO(af_, field)
 
-AF_STAT_ATTR(evaluated);
 AF_STAT_ATTR(matched);
 AF_STAT_ATTR(injected);
+
+/* Allocations seen while this policy was enabled (all policies share one count). */
+static u64 af_evaluated(struct allocfail_policy *p)
+{
+	u64 n;
+
+	mutex_lock(&allocfail_lock);
+	n = p->seen_acc;
+	if (p->enabled)
+		n += allocfail_seen_total() - p->seen_base;
+	mutex_unlock(&allocfail_lock);
+	return n;
+}
+
+static ssize_t af_evaluated_show(struct config_item *item, char *page)
+{
+	return sysfs_emit(page, "%llu\n", af_evaluated(to_policy(item)));
+}
+CONFIGFS_ATTR_RO(af_, evaluated);
 
 static ssize_t af_stats_show(struct config_item *item, char *page)
 {
@@ -507,7 +524,7 @@ static ssize_t af_stats_show(struct config_item *item, char *page)
 
 	af_stats_sum(to_policy(item), s);
 	len = sysfs_emit(page, "evaluated %llu\nmatched %llu\ninjected %llu\norder matched injected\n",
-			 s->evaluated, s->matched, s->injected);
+			 af_evaluated(to_policy(item)), s->matched, s->injected);
 	for (o = 0; o < AF_NR_ORDERS; o++)
 		len += sysfs_emit_at(page, len, "%d %llu %llu\n", o,
 				     s->order_matched[o], s->order_injected[o]);
@@ -529,6 +546,10 @@ static ssize_t __af_stats_reset_store(struct config_item *item,
 	for_each_possible_cpu(cpu)
 		memset(per_cpu_ptr(p->stats, cpu), 0,
 		       sizeof(struct allocfail_stats));
+	mutex_lock(&allocfail_lock);
+	p->seen_acc = 0;
+	p->seen_base = allocfail_seen_total();
+	mutex_unlock(&allocfail_lock);
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
 	p->nr_sites = 0;
 	p->sites_dropped = 0;
@@ -575,7 +596,7 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
  * allocates (parsing, a new filter, ftrace and kprobe set-up) is never
  * failed by a policy, including the one being written.
  */
-#define AF_STORE(_name)							\
+#define AF_STORE_ATTR(_name, _decl)					\
 static ssize_t af_##_name##_store(struct config_item *item,		\
 				  const char *page, size_t count)	\
 {									\
@@ -584,23 +605,21 @@ static ssize_t af_##_name##_store(struct config_item *item,		\
 									\
 	allocfail_self_exit(slot);					\
 	return ret;							\
-}
+}									\
+_decl(af_, _name)
 
-#define AF_ATTR_RW(_name)	AF_STORE(_name); CONFIGFS_ATTR(af_, _name)
-#define AF_ATTR_WO(_name)	AF_STORE(_name); CONFIGFS_ATTR_WO(af_, _name)
-
-AF_ATTR_RW(enable);
-AF_ATTR_RW(timeout_ms);
-AF_ATTR_RW(orders);
-AF_ATTR_RW(gfp_require);
-AF_ATTR_RW(gfp_reject);
-AF_ATTR_RW(contexts);
-AF_ATTR_RW(pids);
-AF_ATTR_RW(comms);
-AF_ATTR_RW(callers);
-AF_ATTR_RW(callers_depth);
-AF_ATTR_RW(nth);
-AF_ATTR_WO(stats_reset);
+AF_STORE_ATTR(enable, CONFIGFS_ATTR);
+AF_STORE_ATTR(timeout_ms, CONFIGFS_ATTR);
+AF_STORE_ATTR(orders, CONFIGFS_ATTR);
+AF_STORE_ATTR(gfp_require, CONFIGFS_ATTR);
+AF_STORE_ATTR(gfp_reject, CONFIGFS_ATTR);
+AF_STORE_ATTR(contexts, CONFIGFS_ATTR);
+AF_STORE_ATTR(pids, CONFIGFS_ATTR);
+AF_STORE_ATTR(comms, CONFIGFS_ATTR);
+AF_STORE_ATTR(callers, CONFIGFS_ATTR);
+AF_STORE_ATTR(callers_depth, CONFIGFS_ATTR);
+AF_STORE_ATTR(nth, CONFIGFS_ATTR);
+AF_STORE_ATTR(stats_reset, CONFIGFS_ATTR_WO);
 CONFIGFS_ATTR_RO(af_, stats);
 CONFIGFS_ATTR_RO(af_, sites);
 
