@@ -11,7 +11,7 @@
 N=20
 ktap_print_header
 af_setup
-ktap_set_plan 10
+ktap_set_plan 9
 
 # 0x20 is __GFP_HIGH, half of GFP_ATOMIC: numbers are accepted as masks.
 af_policy p orders=3 gfp_require=0x20 "callers=[allocfail_helper]" ||
