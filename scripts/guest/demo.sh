@@ -20,15 +20,19 @@ alloc() {
 show modprobe allocfail
 show insmod /kselftest/allocfail/test_modules/allocfail_helper.ko
 show mkdir $P
-show "echo 3 > $P/orders"
-show "echo GFP_ATOMIC > $P/gfp_require"
-show "echo 1 > $P/enable"
+show cd $P
+cd $P
+show "echo 3 > orders"
+show "echo GFP_ATOMIC > gfp_require"
+show "echo 1 > enable"
 echo "# ten GFP_ATOMIC order-3 allocations from a hard interrupt, then others:"
 alloc "hardirq 3 GFP_ATOMIC 10"
 alloc "hardirq 2 GFP_ATOMIC 10"
 alloc "task 3 GFP_KERNEL 10"
-show "grep . $P/orders $P/gfp_require $P/contexts $P/evaluated $P/matched $P/injected"
-show "echo 0 > $P/enable"
+show "grep . orders gfp_require contexts evaluated matched injected"
+show "cat sites"
+show "echo 0 > enable"
 alloc "hardirq 3 GFP_ATOMIC 10"
+cd /
 show rmdir $P
 show rmmod allocfail_helper allocfail
