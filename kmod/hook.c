@@ -219,15 +219,21 @@ static notrace bool af_evaluate(struct af_call *c)
 	bool inject = false;
 	u64 cand;
 
-	rcu_read_lock();
-	act = rcu_dereference(allocfail_active);
+	/*
+	 * ftrace calls us with preemption disabled (FTRACE_OPS_FL_RECURSION),
+	 * which is an RCU read-side critical section: writers free snapshots
+	 * and filters with kfree_rcu() and policies after synchronize_rcu().
+	 * The raw accessors spare lockdep's rcu_read_lock() bookkeeping, which
+	 * under PROVE_LOCKING cost more than the rest of the hook.
+	 */
+	act = rcu_dereference_raw(allocfail_active);
 	if (!act)
 		goto out;
 	this_cpu_inc(allocfail_seen);
 	cand = af_candidates(act, c);
 	while (cand && !inject) {
 		struct allocfail_policy *p = act->policy[__ffs64(cand)];
-		struct allocfail_match *m = rcu_dereference(p->match);
+		struct allocfail_match *m = rcu_dereference_raw(p->match);
 
 		cand &= cand - 1;
 		if (!af_cheap_match(m, c))
@@ -248,7 +254,6 @@ static notrace bool af_evaluate(struct af_call *c)
 			af_injected(p, c);
 	}
 out:
-	rcu_read_unlock();
 	return inject;
 }
 

@@ -52,6 +52,9 @@ static int af_gfp_token(const char *tok, gfp_t *out)
 	const struct trace_print_flags *f;
 	unsigned long val;
 
+	/* %pGg prints a lone __GFP_DMA or __GFP_DMA32 as GFP_DMA, GFP_DMA32 */
+	if (!strcmp(tok, "__GFP_DMA") || !strcmp(tok, "__GFP_DMA32"))
+		tok += 2;
 	for (f = af_gfp_names; f->name; f++) {
 		if (!strcmp(tok, f->name)) {
 			*out |= (__force gfp_t)f->mask;

@@ -1,19 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Guest side of "make bench": every configuration in one boot.  Prints
+# Guest side of "make bench": every configuration in one boot, measured in
+# ROUNDS interleaved rounds (each round visits every configuration), so
+# that slow drift of the guest (emulation, memory state) spreads over all
+# of them instead of favouring whichever ran first.  Prints
 #   RESULT <config> <order> <gfp> <cpu0=ns ...> median=<ns> failed=<n>
 # which scripts/bench turns into a table.
 
 set -u
-ITERS=${ITERS:-20000}
-REPEATS=${REPEATS:-7}
+ITERS=${ITERS:-10000}
+REPEATS=${REPEATS:-5}
+ROUNDS=${ROUNDS:-3}
 RUN=/sys/kernel/debug/allocfail_bench/run
 FPA=/sys/kernel/debug/fail_page_alloc
 FF=/sys/kernel/debug/fail_function
 CFS=/sys/kernel/config/allocfail
 
 insmod /allocfail/bench/allocfail_bench.ko || exit 1
+modprobe allocfail || exit 1
 
 measure() {
 	for spec in "0 GFP_ATOMIC" "3 GFP_ATOMIC" "0 GFP_KERNEL" "3 GFP_KERNEL"; do
@@ -22,7 +27,7 @@ measure() {
 	done
 }
 
-# policies N NAME ATTR=VALUE...: N enabled policies with the same settings
+# policies N ATTR=VALUE...: N enabled policies with the same settings
 policies() {
 	n=$1
 	shift
@@ -43,43 +48,57 @@ clear_policies() {
 	done
 }
 
-measure baseline
-
 # The kernel's fail_page_alloc, armed for every allocation, never firing.
-echo 0 >$FPA/probability
-echo -1 >$FPA/times
-echo 0 >$FPA/min-order
-echo N >$FPA/ignore-gfp-wait
-echo N >$FPA/ignore-gfp-highmem
-echo 0 >$FPA/verbose
-measure fail_page_alloc
-echo 1 >$FPA/min-order
-echo Y >$FPA/ignore-gfp-wait
-echo Y >$FPA/ignore-gfp-highmem
+fpa() {
+	if [ "$1" = on ]; then
+		echo 0 >$FPA/probability
+		echo -1 >$FPA/times
+		echo 0 >$FPA/min-order
+		echo N >$FPA/ignore-gfp-wait
+		echo N >$FPA/ignore-gfp-highmem
+		echo 0 >$FPA/verbose
+	else
+		echo 1 >$FPA/min-order
+		echo Y >$FPA/ignore-gfp-wait
+		echo Y >$FPA/ignore-gfp-highmem
+	fi
+}
 
 # fail_function: a kprobe overriding should_fail_alloc_page, never firing.
-echo should_fail_alloc_page >$FF/inject
-echo 0 >$FF/probability
-echo -1 >$FF/times
-echo 0 >$FF/verbose
-measure fail_function
-echo "!should_fail_alloc_page" >$FF/inject
+ff() {
+	if [ "$1" = on ]; then
+		echo should_fail_alloc_page >$FF/inject
+		echo 0 >$FF/probability
+		echo -1 >$FF/times
+		echo 0 >$FF/verbose
+	else
+		echo "!should_fail_alloc_page" >$FF/inject
+	fi
+}
 
-modprobe allocfail || exit 1
-measure allocfail-idle
-for n in 1 16 64; do
-	policies $n orders=10
-	measure "allocfail-$n-nomatch"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	measure baseline
+	fpa on
+	measure fail_page_alloc
+	fpa off
+	ff on
+	measure fail_function
+	ff off
+	measure allocfail-idle
+	for n in 1 16 64; do
+		policies $n orders=10
+		measure "allocfail-$n-nomatch"
+		clear_policies
+	done
+	policies 16 gfp_require=GFP_DMA
+	measure allocfail-16-gfp-nomatch
 	clear_policies
+	policies 1 orders=all schedule/probability=0
+	measure allocfail-1-match-p0
+	clear_policies
+	policies 1 orders=all "callers=[allocfail]"
+	measure allocfail-1-callers-walk
+	clear_policies
+	r=$((r + 1))
 done
-policies 16 gfp_require=__GFP_DMA
-measure allocfail-16-gfp-nomatch
-clear_policies
-policies 1 orders=all schedule/probability=0
-measure allocfail-1-match-p0
-clear_policies
-policies 1 orders=all "callers=[allocfail]"
-measure allocfail-1-callers-walk
-clear_policies
-rmmod allocfail
-measure baseline-again
