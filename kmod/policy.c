@@ -592,17 +592,25 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 }
 
 /*
- * Every store runs marked as allocfail's own task, so that what it
- * allocates (parsing, a new filter, ftrace and kprobe set-up) is never
- * failed by a policy, including the one being written.
+ * Every store refuses a value with a NUL byte in it: the parsers would
+ * stop there and accept a prefix of what was written.  It runs marked as
+ * allocfail's own task, so that what it allocates (parsing, a new filter,
+ * ftrace and kprobe set-up) is never failed by a policy, including the one
+ * being written.
  */
 #define AF_STORE_ATTR(_name, _decl)					\
 static ssize_t af_##_name##_store(struct config_item *item,		\
 				  const char *page, size_t count)	\
 {									\
-	int slot = allocfail_self_enter();				\
-	ssize_t ret = __af_##_name##_store(item, page, count);		\
+	ssize_t ret;							\
+	int slot;							\
 									\
+	if (memchr(page, '\0', count)) {				\
+		pr_warn("allocfail: %s: value has a NUL byte\n", #_name);	\
+		return -EINVAL;						\
+	}								\
+	slot = allocfail_self_enter();					\
+	ret = __af_##_name##_store(item, page, count);			\
 	allocfail_self_exit(slot);					\
 	return ret;							\
 }									\

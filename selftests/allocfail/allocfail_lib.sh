@@ -44,6 +44,7 @@ af_teardown() {
 			rmdir "$p"
 		done
 	fi
+	rmmod allocfail_storm 2>/dev/null
 	rmmod allocfail_helper 2>/dev/null
 	rmmod allocfail 2>/dev/null
 	return 0
@@ -92,4 +93,53 @@ af_expect_eq() {
 		ktap_print_msg "expected '$3', got '$2'"
 		ktap_test_fail "$1"
 	fi
+}
+
+# af_expect_true DESC COMMAND...: pass when COMMAND succeeds.
+af_expect_true() {
+	desc=$1
+	shift
+	if "$@"; then
+		ktap_test_pass "$desc"
+	else
+		ktap_test_fail "$desc"
+	fi
+}
+
+STORM=/sys/kernel/debug/allocfail_storm/ctl
+
+# af_storm_start MAX_ORDER: allocation storms on every CPU, every context.
+af_storm_start() {
+	[ -e "$STORM" ] ||
+		insmod "$ALLOCFAIL_DIR/test_modules/allocfail_storm.ko" ||
+		ktap_exit_fail_msg "cannot load allocfail_storm"
+	echo "start $1" >"$STORM" || ktap_exit_fail_msg "cannot start storms"
+}
+
+af_storm_stop() {
+	echo stop >"$STORM"
+}
+
+# af_storm_count CONTEXT|all FIELD: a storm counter (attempts, ok, failed).
+af_storm_count() {
+	awk -v c="$1" -v f="$2" '
+		$1 == c || c == "all" {
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, "=")
+				if (kv[1] == f)
+					sum += kv[2]
+			}
+		}
+		END { print sum + 0 }' "$STORM"
+}
+
+# af_counters_consistent POLICY: injected <= matched <= evaluated.  Read
+# in that order: on a live policy each counter only grows, and the hook
+# counts evaluated before matched before injected, so an earlier read of a
+# later stage can never exceed a later read of an earlier one.
+af_counters_consistent() {
+	j=$(cat "$CFS/$1/injected")
+	m=$(cat "$CFS/$1/matched")
+	e=$(cat "$CFS/$1/evaluated")
+	[ "$j" -le "$m" ] && [ "$m" -le "$e" ]
 }

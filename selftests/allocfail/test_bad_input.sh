@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# Malformed values are refused with EINVAL and change nothing: each
-# attribute reads back as it was.
+# Malformed and hostile values (garbage, overflow, negative, huge, only
+# whitespace, embedded NUL, thousands of list items) are refused with
+# EINVAL and change nothing: each attribute reads back as it was.
 
 . "$(dirname "$0")/allocfail_lib.sh"
 
@@ -43,8 +44,18 @@ nth|-1
 nth|abc
 timeout_ms|-1
 timeout_ms|99999999999
-orders|$(seq -s, 0 1000)"
-ktap_set_plan "$(echo "$BAD" | wc -l)"
+orders|$(seq -s, 0 1000)
+orders|   
+enable|   
+gfp_require|0xffffffffffffffffffff
+gfp_reject|-1
+nth|99999999999999999999999
+callers_depth|-3
+timeout_ms|1e9
+comms|$(seq -s, 1 2000)
+pids|$(seq -s, 1 3000)
+callers|$(seq -s, 1 1000 | sed "s/[0-9][0-9]*/f&/g")"
+ktap_set_plan $(($(echo "$BAD" | wc -l) + 10))
 
 while IFS= read -r line; do
 	attr=${line%%|*}
@@ -62,6 +73,21 @@ while IFS= read -r line; do
 done <<EOF
 $BAD
 EOF
+
+# A NUL byte inside a value: the prefix before it is valid, the write is
+# refused all the same.
+for kv in orders=5 gfp_require=GFP_KERNEL contexts=task pids=1 comms=sh \
+	callers=helper_alloc_loop callers_depth=7 nth=2 timeout_ms=9 enable=1; do
+	attr=${kv%%=*}
+	before=$(cat "$CFS/p/$attr")
+	if printf '%s\0junk\n' "${kv#*=}" >"$CFS/p/$attr" 2>/dev/null; then
+		ktap_test_fail "$attr refuses '${kv#*=}\\0junk'"
+	elif [ "$(cat "$CFS/p/$attr")" != "$before" ]; then
+		ktap_test_fail "$attr unchanged after '${kv#*=}\\0junk'"
+	else
+		ktap_test_pass "$attr refuses '${kv#*=}\\0junk'"
+	fi
+done
 
 af_teardown
 ktap_finished
