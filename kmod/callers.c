@@ -38,7 +38,13 @@ static int af_callers_fill(const char *buf, struct allocfail_match *m,
 	if (!copy)
 		return -ENOMEM;
 	cur = strim(copy);
-	if (!*cur || !strcmp(cur, "none"))
+	if (!*cur) {
+		/* Blank is a mistake, not a request to match every caller. */
+		pr_warn("allocfail: empty list of callers (write none to clear)\n");
+		ret = -EINVAL;
+		goto out;
+	}
+	if (!strcmp(cur, "none"))
 		goto out;
 	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
 		struct af_range *r = &m->ranges[m->nr_ranges];

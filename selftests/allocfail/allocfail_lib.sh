@@ -65,9 +65,15 @@ af_policy() {
 # af_failed from what the allocator returned.
 af_alloc() {
 	echo "$1 $2 $3 $4" >"$HELPER" || return 1
-	res=$(cat "$HELPER")
-	af_ok=$(echo "$res" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')
-	af_failed=$(echo "$res" | sed -n 's/.* failed=\([0-9]*\).*/\1/p')
+	# No forks: the survival matrix calls this hundreds of times.
+	read -r res <"$HELPER" || return 1
+	af_ok=${res#* ok=}
+	af_ok=${af_ok%% *}
+	af_failed=${res#* failed=}
+	af_failed=${af_failed%% *}
+	case "$af_ok$af_failed" in
+	"" | *[!0-9]*) return 1 ;;
+	esac
 	[ -n "$af_ok" ] && [ -n "$af_failed" ]
 }
 

@@ -38,6 +38,7 @@ comms|a-name-longer-than-15
 comms|
 callers|no_such_function_xyz
 callers|[]
+callers|   
 callers_depth|0
 callers_depth|33
 nth|-1
