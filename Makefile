@@ -10,14 +10,18 @@ export KSRC
 TARGETS ?= allocfail
 CMD ?= uname -a
 export CMD
+CAMPAIGNS ?= buggy-clean buggy-leak null_blk
+ONLY ?=
+export ONLY
 
 SCRIPTS := scripts
-SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null)
+SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null) \
+	$(wildcard campaigns/*.workload)
 C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 	selftests/allocfail/test_modules/*.c bench/*.c))
 
 .PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
-	static-check checkpatch shellcheck demo vm-run vm-shell clean help
+	static-check checkpatch shellcheck demo campaign vm-run vm-shell clean help
 
 all: module
 
@@ -28,6 +32,7 @@ help:
 	@echo "make kernel     build the test kernel (cached; KSRC=tree for another)"
 	@echo "make kselftest TARGETS=allocfail   run the kselftests in the VM"
 	@echo "make vm-run CMD='...'   run a command in the test VM"
+	@echo "make campaign [CAMPAIGNS='a b'] [ONLY=N]   fault-injection campaigns"
 	@echo "make vm-shell   interactive shell in the test VM"
 
 setup:
@@ -65,6 +70,9 @@ demo: setup
 
 bench: setup
 	@$(SCRIPTS)/bench
+
+campaign: setup
+	@$(SCRIPTS)/campaign $(CAMPAIGNS)
 
 vm-run: initramfs
 	@$(SCRIPTS)/vm-run "$$CMD"

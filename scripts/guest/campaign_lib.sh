@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# One campaign run in the guest: a policy confined to the target driver,
+# the workload's steps, then what happened, classified.  Sourced by
+# campaign.sh.
+#
+# A campaign file is sh, sourced here, setting:
+#   NAME        the campaign's name
+#   MODULE      the driver; the policy's callers=[MODULE]
+#   WORKLOAD    a file beside the campaign defining wl_load, wl_exercise
+#               and wl_unload (each returns non-zero on failure, with a
+#               reason on stderr; wl_unload must also work after a failed
+#               wl_load); it sees the campaign file's variables
+#   MODE        systematic (fail the n-th matching allocation, n = 1, 2,
+#               ... until a run injects nothing) or sweep (one run per
+#               combination of SWEEP_ORDERS x SWEEP_GFP x SWEEP_CONTEXTS x
+#               SWEEP_PROBS)
+#   POLICY      attr=value words added to every run's policy (optional)
+#   MAX_RUNS    bound on the run number (default 500)
+#   RUN_TIMEOUT seconds per step before the run counts as a hang (60)
+#   LEAK_SCAN   1: a kmemleak scan after every run (default 1)
+# Run 0 is the baseline: the policy enabled with probability 0, so it
+# counts the matching allocations and injects none; it must be clean.
+
+# Globals set here are read by campaign.sh.
+# shellcheck disable=SC2034
+
+CFS=/sys/kernel/config/allocfail
+KMEMLEAK=/sys/kernel/debug/kmemleak
+POL=$CFS/campaign
+
+campaign_load() {
+	MAX_RUNS=500
+	RUN_TIMEOUT=60
+	LEAK_SCAN=1
+	POLICY=""
+	SWEEP_ORDERS="0 1 3"
+	SWEEP_GFP="atomic nowait reclaim"
+	SWEEP_CONTEXTS="any"
+	SWEEP_PROBS="100"
+	CAMPAIGN_FILE=$1
+	CAMPAIGN_DIR=$(dirname "$1")
+	# shellcheck source=/dev/null
+	. "$1" || return 1
+	for v in NAME MODULE WORKLOAD MODE; do
+		eval "[ -n \"\${$v:-}\" ]" ||
+			{ echo "campaign: $1 sets no $v" >&2; return 1; }
+	done
+	case $MODE in
+	systematic | sweep) ;;
+	*) echo "campaign: MODE must be systematic or sweep" >&2; return 1 ;;
+	esac
+	WL=$CAMPAIGN_DIR/$WORKLOAD
+	[ -r "$WL" ] || { echo "campaign: no workload $WL" >&2; return 1; }
+}
+
+campaign_prepare() {
+	grep -q " /sys/kernel/config " /proc/mounts ||
+		mount -t configfs configfs /sys/kernel/config
+	grep -q " /sys/kernel/debug " /proc/mounts ||
+		mount -t debugfs debugfs /sys/kernel/debug
+	modprobe allocfail || exit 2
+	# Campaign runs scan for leaks themselves, when each run is over.
+	[ -w $KMEMLEAK ] && echo scan=off >$KMEMLEAK
+	# Injected failures are expected: keep the console for the splats.
+	dmesg -n 1
+}
+
+# Number of sweep runs (run 0, the baseline, comes on top).
+# shellcheck disable=SC2086 # the lists are split on purpose
+sweep_count() {
+	set -- $SWEEP_ORDERS
+	n=$#
+	set -- $SWEEP_GFP
+	n=$((n * $#))
+	set -- $SWEEP_CONTEXTS
+	n=$((n * $#))
+	set -- $SWEEP_PROBS
+	echo $((n * $#))
+}
+
+# nth_word N WORDS...: the N-th word (from 0).
+nth_word() {
+	i=$1
+	shift
+	shift "$i"
+	echo "$1"
+}
+
+# The policy attributes of sweep run RUN (>= 1): mixed-radix over the
+# lists, orders fastest.
+# shellcheck disable=SC2086 # the lists are split on purpose
+sweep_params() {
+	k=$(($1 - 1))
+	set -- $SWEEP_ORDERS
+	o=$(nth_word $((k % $#)) "$@")
+	k=$((k / $#))
+	set -- $SWEEP_GFP
+	g=$(nth_word $((k % $#)) "$@")
+	k=$((k / $#))
+	set -- $SWEEP_CONTEXTS
+	c=$(nth_word $((k % $#)) "$@")
+	k=$((k / $#))
+	set -- $SWEEP_PROBS
+	p=$(nth_word $((k % $#)) "$@")
+	printf 'orders=%s' "$o"
+	case $g in
+	atomic) printf ' gfp_require=__GFP_HIGH gfp_reject=__GFP_DIRECT_RECLAIM' ;;
+	nowait) printf ' gfp_reject=__GFP_HIGH|__GFP_DIRECT_RECLAIM' ;;
+	reclaim) printf ' gfp_require=__GFP_DIRECT_RECLAIM' ;;
+	dma) printf ' gfp_require=__GFP_DMA' ;;
+	any) ;;
+	*) echo "campaign: unknown GFP class $g" >&2; return 1 ;;
+	esac
+	[ "$c" = any ] || printf ' contexts=%s' "$c"
+	printf ' schedule/probability=%s\n' "$p"
+}
+
+# policy_set ATTR=VALUE...: write each, in order.
+policy_set() {
+	for kv in "$@"; do
+		printf '%s\n' "${kv#*=}" >"$POL/${kv%%=*}" ||
+			{ echo "campaign: cannot set $kv" >&2; return 1; }
+	done
+}
+
+# step NAME: run wl_NAME under RUN_TIMEOUT; the first failure is the run's.
+step() {
+	timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
+		>/tmp/step.out 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && return 0
+	if [ -z "$r_step" ]; then
+		r_step=$1
+		r_rc=$rc
+		r_err=$(tail -n 1 /tmp/step.out | tr -d '|\r')
+		[ $rc -eq 124 ] || [ $rc -eq 143 ] && r_hang=1
+	fi
+	return 1
+}
+
+# Strip what differs between two reports of one bug: timestamps, task
+# names and pids, addresses, offsets.
+splat_signature() {
+	sed -e 's/^\[ *[0-9.]*\] //' -e 's/+0x[0-9a-f]*\/0x[0-9a-f]*//g' \
+		-e 's/0x[0-9a-f]*//g' -e 's/ffff[0-9a-f]*//g' \
+		-e 's/ by task .*//' -e 's/ at addr.*//' -e 's/|/ /g' |
+		tr -s ' ' | head -n 1
+}
+
+# The first splat of this run: from the kernel log, else from kmemleak.
+find_splat() {
+	line=$(dmesg | sh /allocfail/scan-splats /dev/stdin | head -n 1)
+	if [ -n "$line" ]; then
+		r_sig=$(echo "$line" | splat_signature)
+		return 0
+	fi
+	r_sig=""
+	if [ "$LEAK_SCAN" = 1 ] && [ -w $KMEMLEAK ]; then
+		# kmemleak reports an object once it is 5 s old; two scans, as
+		# its documentation suggests, against transient false positives.
+		sleep 6
+		echo scan >$KMEMLEAK
+		echo scan >$KMEMLEAK
+		if grep -q "unreferenced object" $KMEMLEAK; then
+			# Name the leak by the first frame in the driver, else
+			# the first frame past the allocator's own.
+			f=$(grep '\[<' $KMEMLEAK | grep "\[$MODULE\]" | head -n 1)
+			[ -n "$f" ] || f=$(grep '\[<' $KMEMLEAK |
+				grep -vE 'kmemleak|kmalloc|kmem_cache|slab|__alloc|alloc_pages' |
+				head -n 1)
+			f=$(echo "$f" | sed -e 's/.*\] //' -e 's/+0x.*//')
+			r_sig="kmemleak: unreferenced object allocated in $f"
+			# Into the console log, for the record.
+			cat $KMEMLEAK >/dev/kmsg 2>/dev/null
+			echo clear >$KMEMLEAK
+		fi
+	fi
+	[ -n "$r_sig" ]
+}
+
+# campaign_run RUN: sets r_params r_outcome r_injected r_step r_rc r_sig
+# r_site.
+campaign_run() {
+	r_step=""
+	r_rc=0
+	r_err=""
+	r_hang=0
+	r_site=""
+	dmesg -c >/dev/null
+	if [ "$1" -eq 0 ]; then
+		r_params="baseline"
+		extra="schedule/probability=0"
+	elif [ "$MODE" = systematic ]; then
+		r_params="nth=$1"
+		extra="nth=$1"
+	else
+		r_params=$(sweep_params "$1") || exit 2
+		extra=$r_params
+	fi
+	mkdir $POL || exit 2
+	# shellcheck disable=SC2086 # POLICY and extra are lists of words
+	policy_set "callers=[$MODULE]" $POLICY $extra enable=1 || exit 2
+
+	if step load && step exercise; then
+		:
+	fi
+	# Always leave the driver unloaded, for the next run.
+	step unload
+
+	echo 0 >$POL/enable
+	r_injected=$(cat $POL/injected)
+	r_matched=$(cat $POL/matched)
+	[ "$1" -eq 0 ] && r_params="baseline matched=$r_matched"
+	r_site=$(sed -n '1s/^ *//p' $POL/sites | tr -d '|' | sed 's/ count=.*//')
+	rmdir $POL
+
+	if find_splat; then
+		r_outcome=splat
+	elif [ $r_hang -eq 1 ]; then
+		r_outcome=hang
+		r_sig="step $r_step timed out after ${RUN_TIMEOUT}s"
+	elif [ -n "$r_step" ]; then
+		r_outcome=error-returned
+		r_sig=$r_err
+	else
+		r_outcome=clean
+	fi
+}
