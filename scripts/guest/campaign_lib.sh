@@ -63,8 +63,6 @@ campaign_prepare() {
 	modprobe allocfail || exit 2
 	# Campaign runs scan for leaks themselves, when each run is over.
 	[ -w $KMEMLEAK ] && echo scan=off >$KMEMLEAK
-	# Injected failures are expected: keep the console for the splats.
-	dmesg -n 1
 }
 
 # Number of sweep runs (run 0, the baseline, comes on top).
@@ -164,14 +162,16 @@ find_splat() {
 		echo scan >$KMEMLEAK
 		echo scan >$KMEMLEAK
 		if grep -q "unreferenced object" $KMEMLEAK; then
-			# Name the leak by the first frame in the driver, else
-			# the first frame past the allocator's own.
-			f=$(grep '\[<' $KMEMLEAK | grep "\[$MODULE\]" | head -n 1)
-			[ -n "$f" ] || f=$(grep '\[<' $KMEMLEAK |
-				grep -vE 'kmemleak|kmalloc|kmem_cache|slab|__alloc|alloc_pages' |
+			# Name the leak by its size and the first frame past the
+			# allocator's own that still has a name (a module that
+			# failed to load has none left).
+			size=$(sed -n 's/.*unreferenced object .*(size \([0-9]*\)).*/\1/p' \
+				$KMEMLEAK | head -n 1)
+			f=$(grep '^    ' $KMEMLEAK | sed -e 's/^ *//' \
+				-e 's/^\[<[0-9a-f]*>\] //' -e 's/+0x.*//' |
+				grep -vE '^(0x|kmemleak|_*kmalloc|kmem_cache|slab|_*alloc_pages|__alloc|kasan)' |
 				head -n 1)
-			f=$(echo "$f" | sed -e 's/.*\] //' -e 's/+0x.*//')
-			r_sig="kmemleak: unreferenced object allocated in $f"
+			r_sig="kmemleak: unreferenced object (size $size) from $f"
 			# Into the console log, for the record.
 			cat $KMEMLEAK >/dev/kmsg 2>/dev/null
 			echo clear >$KMEMLEAK
@@ -214,6 +214,10 @@ campaign_run() {
 	r_matched=$(cat $POL/matched)
 	[ "$1" -eq 0 ] && r_params="baseline matched=$r_matched"
 	r_site=$(sed -n '1s/^ *//p' $POL/sites | tr -d '|' | sed 's/ count=.*//')
+	# A module gone by now (its load failed) leaves a bare address.
+	case $r_site in
+	0x*) r_site="[$MODULE, unloaded] ${r_site#* }" ;;
+	esac
 	rmdir $POL
 
 	if find_splat; then
