@@ -16,7 +16,7 @@ export ONLY
 
 SCRIPTS := scripts
 SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null) \
-	$(wildcard campaigns/*.workload)
+	$(wildcard campaigns/*.workload campaigns/*.sh)
 C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 	selftests/allocfail/test_modules/*.c bench/*.c tools/*.c))
 

@@ -67,6 +67,8 @@ struct allocfail_match {
 	unsigned int nr_ranges;
 	struct af_range ranges[AF_MAX_RANGES];
 	u64 nth;			/* fail only the nth match; 0: off */
+	/* sites_of=matched: record every match's site, not only failures */
+	bool sites_matched;
 	struct rcu_head rcu;
 };
 
@@ -83,6 +85,8 @@ struct af_site {
 	unsigned int order;
 	unsigned int ctx;
 	u64 count;
+	/* ordinal of the first match at this site (nth counting); 0: not counted */
+	u64 first;
 };
 
 struct allocfail_policy {
@@ -93,7 +97,7 @@ struct allocfail_policy {
 	struct allocfail_match __rcu *match;
 	struct allocfail_stats __percpu *stats;
 	struct list_head node;		/* on allocfail_policies */
-	atomic64_t nth_seen;		/* matches since enabled, for nth */
+	atomic64_t nth_seen;		/* matches since enabled, for nth and sites_of */
 	/* "evaluated": allocations the hook saw while this was enabled */
 	u64 seen_base;
 	u64 seen_acc;

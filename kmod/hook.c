@@ -142,11 +142,19 @@ static bool af_callers_match(const struct allocfail_match *m,
 	return false;
 }
 
-static void af_record_site(struct allocfail_policy *p, struct af_call *c,
-			   unsigned long caller)
+/*
+ * Count this allocation at its site.  @ordinal is its place among the
+ * policy's matches (0 when they are not being counted): a site keeps the
+ * first, which a campaign replays with nth to fail that site alone.
+ */
+static unsigned long af_record_site(struct allocfail_policy *p,
+				    struct af_call *c, u64 ordinal)
 {
-	unsigned long flags;
+	unsigned long flags, caller;
 	unsigned int i;
+
+	af_walk(c);
+	caller = allocfail_find_caller(c->entries, c->nr_entries);
 
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
 	for (i = 0; i < p->nr_sites; i++) {
@@ -155,30 +163,32 @@ static void af_record_site(struct allocfail_policy *p, struct af_call *c,
 		if (s->caller == caller && s->order == c->order &&
 		    s->gfp == c->gfp && s->ctx == c->ctx) {
 			s->count++;
+			/* Matches on other CPUs may be recorded out of order. */
+			if (ordinal && (!s->first || ordinal < s->first))
+				s->first = ordinal;
 			goto out;
 		}
 	}
 	if (p->nr_sites < AF_MAX_SITES) {
 		p->sites[p->nr_sites++] = (struct af_site) {
 			.caller = caller, .gfp = c->gfp, .order = c->order,
-			.ctx = c->ctx, .count = 1,
+			.ctx = c->ctx, .count = 1, .first = ordinal,
 		};
 	} else {
 		p->sites_dropped++;
 	}
 out:
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
+	return caller;
 }
 
-static void af_injected(struct allocfail_policy *p, struct af_call *c)
+static void af_injected(struct allocfail_policy *p, struct af_call *c,
+			u64 ordinal)
 {
-	unsigned long caller;
+	unsigned long caller = af_record_site(p, c, ordinal);
 
 	this_cpu_inc(p->stats->injected);
 	this_cpu_inc(p->stats->order_injected[c->order]);
-	af_walk(c);
-	caller = allocfail_find_caller(c->entries, c->nr_entries);
-	af_record_site(p, c, caller);
 	trace_inject(af_policy_name(p), c->gfp, c->order, c->ctx, caller);
 }
 
@@ -217,6 +227,7 @@ static notrace bool af_evaluate(struct af_call *c)
 {
 	struct allocfail_active *act;
 	bool inject = false;
+	u64 ordinal;
 	u64 cand;
 
 	/*
@@ -245,13 +256,19 @@ static notrace bool af_evaluate(struct af_call *c)
 			continue;
 		this_cpu_inc(p->stats->matched);
 		this_cpu_inc(p->stats->order_matched[c->order]);
+		/* Matches are numbered only when something needs the number. */
+		ordinal = 0;
+		if (m->nth || m->sites_matched)
+			ordinal = atomic64_inc_return(&p->nth_seen);
 		if (m->nth)
-			inject = atomic64_inc_return(&p->nth_seen) == m->nth;
+			inject = ordinal == m->nth;
 		else
 			inject = should_fail(&p->fault.attr,
 					     PAGE_SIZE << c->order);
 		if (inject)
-			af_injected(p, c);
+			af_injected(p, c, ordinal);
+		else if (m->sites_matched)
+			af_record_site(p, c, ordinal);
 	}
 out:
 	return inject;

@@ -465,6 +465,42 @@ static ssize_t __af_nth_store(struct config_item *item, const char *page,
 	return count;
 }
 
+static ssize_t af_sites_of_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%s\n",
+					 af_match(p)->sites_matched ?
+					 "matched" : "injected"));
+}
+
+static void af_edit_sites_of(struct allocfail_match *m, void *arg)
+{
+	m->sites_matched = *(bool *)arg;
+}
+
+/*
+ * "sites" lists where failures were injected, or with "matched" every
+ * allocation the filters selected: a dry run (probability 0) then maps
+ * the sites a workload reaches, each with the ordinal of its first match.
+ */
+static ssize_t __af_sites_of_store(struct config_item *item, const char *page,
+				   size_t count)
+{
+	bool matched;
+
+	if (sysfs_streq(page, "matched")) {
+		matched = true;
+	} else if (sysfs_streq(page, "injected")) {
+		matched = false;
+	} else {
+		pr_warn("allocfail: sites_of takes injected or matched\n");
+		return -EINVAL;
+	}
+	af_match_update(to_policy(item), af_edit_sites_of, &matched);
+	return count;
+}
+
 /* ---- statistics and sites ---- */
 
 static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
@@ -578,14 +614,20 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	memcpy(copy, p->sites, n * sizeof(*copy));
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 
-	for (i = 0; i < n; i++)
-		len += sysfs_emit_at(page, len, "%pS order=%u gfp=%pGg context=%s count=%llu\n",
+	for (i = 0; i < n; i++) {
+		len += sysfs_emit_at(page, len, "%pS order=%u gfp=%pGg context=%s count=%llu",
 				     (void *)copy[i].caller, copy[i].order,
 				     &copy[i].gfp,
 				     allocfail_ctx_names[copy[i].ctx],
 				     copy[i].count);
+		/* Known when matches were numbered (nth, sites_of). */
+		if (copy[i].first)
+			len += sysfs_emit_at(page, len, " first=%llu",
+					     copy[i].first);
+		len += sysfs_emit_at(page, len, "\n");
+	}
 	if (dropped)
-		len += sysfs_emit_at(page, len, "# %llu injections at sites beyond the first %d\n",
+		len += sysfs_emit_at(page, len, "# %llu more at sites beyond the first %d\n",
 				     dropped, AF_MAX_SITES);
 	kfree(copy);
 	return len;
@@ -627,6 +669,7 @@ AF_STORE_ATTR(comms, CONFIGFS_ATTR);
 AF_STORE_ATTR(callers, CONFIGFS_ATTR);
 AF_STORE_ATTR(callers_depth, CONFIGFS_ATTR);
 AF_STORE_ATTR(nth, CONFIGFS_ATTR);
+AF_STORE_ATTR(sites_of, CONFIGFS_ATTR);
 AF_STORE_ATTR(stats_reset, CONFIGFS_ATTR_WO);
 CONFIGFS_ATTR_RO(af_, stats);
 CONFIGFS_ATTR_RO(af_, sites);
@@ -643,6 +686,7 @@ static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_callers,
 	&af_attr_callers_depth,
 	&af_attr_nth,
+	&af_attr_sites_of,
 	&af_attr_evaluated,
 	&af_attr_matched,
 	&af_attr_injected,

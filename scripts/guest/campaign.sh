@@ -3,7 +3,8 @@
 #
 # campaign.sh CAMPAIGN_FILE: run a campaign's runs inside the test VM, from
 # run $START (default 0, the baseline) to $STOP (default: the campaign's
-# end), and print one line per run as soon as it is done:
+# end), every run, or with SHARD=j/N every N-th, and print one line per
+# run as soon as it is done:
 #   @@RUN run|params|outcome|injected|step|rc|signature|site
 # before it "@@BEGIN run", so the host knows which run a dead VM was in.
 # Exit status: 0 the campaign is done; 3 a run left a splat, so the host
@@ -17,10 +18,17 @@
 campaign_load "$1" || exit 2
 campaign_prepare
 
+SHARD=${SHARD:-0/1}
 run=${START:-0}
 while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 	if [ "$MODE" = sweep ] && [ "$run" -gt "$(sweep_count)" ]; then
 		break
+	fi
+	if [ "$MODE" = site-unique ] && [ "$run" -gt 0 ]; then
+		# A boot that starts past the baseline maps the sites again
+		# (a dry run, not reported): the workload is deterministic.
+		[ -n "${FIRSTS+set}" ] || campaign_run 0
+		[ "$run" -le "$(site_count)" ] || break
 	fi
 	[ "$run" -le "$MAX_RUNS" ] || break
 	echo "@@BEGIN $run"
@@ -37,7 +45,8 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 		[ "$r_injected" -eq 0 ]; then
 		break
 	fi
-	run=$((run + 1))
+	# Sharded (SHARD=j/N from the host): this VM runs every N-th run.
+	run=$((run + ${SHARD#*/}))
 done
 echo "@@DONE"
 exit 0

@@ -13,9 +13,11 @@
 #               reason on stderr; wl_unload must also work after a failed
 #               wl_load); it sees the campaign file's variables
 #   MODE        systematic (fail the n-th matching allocation, n = 1, 2,
-#               ... until a run injects nothing) or sweep (one run per
-#               combination of SWEEP_ORDERS x SWEEP_GFP x SWEEP_CONTEXTS x
-#               SWEEP_PROBS)
+#               ... until a run injects nothing), site-unique (fail each
+#               distinct call site once: run k fails the first allocation
+#               the baseline saw at site k, from its sites_of=matched map)
+#               or sweep (one run per combination of SWEEP_ORDERS x
+#               SWEEP_GFP x SWEEP_CONTEXTS x SWEEP_PROBS)
 #   POLICY      attr=value words added to every run's policy (optional)
 #   MAX_RUNS    bound on the run number (default 500)
 #   RUN_TIMEOUT seconds per step before the run counts as a hang (60)
@@ -41,6 +43,8 @@ campaign_load() {
 	SWEEP_PROBS="100"
 	CAMPAIGN_FILE=$1
 	CAMPAIGN_DIR=$(dirname "$1")
+	# Workloads source their helpers from beside them.
+	export CAMPAIGN_DIR
 	# shellcheck source=/dev/null
 	. "$1" || return 1
 	for v in NAME MODULE WORKLOAD MODE; do
@@ -48,8 +52,8 @@ campaign_load() {
 			{ echo "campaign: $1 sets no $v" >&2; return 1; }
 	done
 	case $MODE in
-	systematic | sweep) ;;
-	*) echo "campaign: MODE must be systematic or sweep" >&2; return 1 ;;
+	systematic | site-unique | sweep) ;;
+	*) echo "campaign: MODE must be systematic, site-unique or sweep" >&2; return 1 ;;
 	esac
 	WL=$CAMPAIGN_DIR/$WORKLOAD
 	[ -r "$WL" ] || { echo "campaign: no workload $WL" >&2; return 1; }
@@ -76,6 +80,13 @@ sweep_count() {
 	n=$((n * $#))
 	set -- $SWEEP_PROBS
 	echo $((n * $#))
+}
+
+# Number of distinct sites the baseline mapped (FIRSTS, set by run 0).
+# shellcheck disable=SC2086 # the list is split on purpose
+site_count() {
+	set -- $FIRSTS
+	echo $#
 }
 
 # nth_word N WORDS...: the N-th word (from 0).
@@ -161,13 +172,21 @@ find_splat() {
 		sleep 6
 		echo scan >$KMEMLEAK
 		echo scan >$KMEMLEAK
+		if ! grep -q "unreferenced object" $KMEMLEAK; then
+			# A stale copy of a leaked pointer (a freed task's stack
+			# kept for reuse) hides it: recycle those, look again.
+			for i in 1 2 3 4 5 6 7 8; do /bin/true & done
+			wait
+			echo scan >$KMEMLEAK
+		fi
 		if grep -q "unreferenced object" $KMEMLEAK; then
 			# Name the leak by its size and the first frame past the
 			# allocator's own that still has a name (a module that
 			# failed to load has none left).
 			size=$(sed -n 's/.*unreferenced object .*(size \([0-9]*\)).*/\1/p' \
 				$KMEMLEAK | head -n 1)
-			f=$(grep '^    ' $KMEMLEAK | sed -e 's/^ *//' \
+			f=$(sed -n '/backtrace/,/unreferenced object/s/^    //p' \
+				$KMEMLEAK | sed -e 's/^ *//' \
 				-e 's/^\[<[0-9a-f]*>\] //' -e 's/+0x.*//' |
 				grep -vE '^(0x|kmemleak|_*kmalloc|kmem_cache|slab|_*alloc_pages|__alloc|kasan)' |
 				head -n 1)
@@ -191,10 +210,15 @@ campaign_run() {
 	dmesg -c >/dev/null
 	if [ "$1" -eq 0 ]; then
 		r_params="baseline"
-		extra="schedule/probability=0"
+		extra="schedule/probability=0 sites_of=matched"
 	elif [ "$MODE" = systematic ]; then
 		r_params="nth=$1"
 		extra="nth=$1"
+	elif [ "$MODE" = site-unique ]; then
+		# shellcheck disable=SC2086 # FIRSTS is a list
+		f=$(nth_word $(($1 - 1)) $FIRSTS)
+		r_params="nth=$f site=$1/$(site_count)"
+		extra="nth=$f"
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
@@ -212,8 +236,18 @@ campaign_run() {
 	echo 0 >$POL/enable
 	r_injected=$(cat $POL/injected)
 	r_matched=$(cat $POL/matched)
-	[ "$1" -eq 0 ] && r_params="baseline matched=$r_matched"
-	r_site=$(sed -n '1s/^ *//p' $POL/sites | tr -d '|' | sed 's/ count=.*//')
+	if [ "$1" -eq 0 ]; then
+		# The baseline's map of the sites the workload reaches, in the
+		# order it first reaches them: what site-unique runs replay.
+		FIRSTS=$(sed -n 's/.* first=\([0-9]*\)$/\1/p' $POL/sites | sort -n |
+			tr '\n' ' ')
+		r_params="baseline matched=$r_matched sites=$(site_count)"
+		grep -q '^# ' $POL/sites && r_params="$r_params+"
+		r_site=""
+	else
+		r_site=$(sed -n '1s/^ *//p' $POL/sites | tr -d '|' |
+			sed 's/ count=.*//')
+	fi
 	# A module gone by now (its load failed) leaves a bare address.
 	case $r_site in
 	0x*) r_site="[$MODULE, unloaded] ${r_site#* }" ;;

@@ -43,6 +43,9 @@ callers_depth|0
 callers_depth|33
 nth|-1
 nth|abc
+sites_of|bogus
+sites_of|
+sites_of|matched injected
 timeout_ms|-1
 timeout_ms|99999999999
 orders|$(seq -s, 0 1000)

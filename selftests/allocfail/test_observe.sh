@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # What a policy reports: per-order statistics, the sites that received
-# failures, the allocfail:inject trace event, and the time limit that
-# disables a policy by itself.
+# failures, the allocfail:inject trace event, the time limit that
+# disables a policy by itself, and sites_of=matched: a dry run that maps
+# every site with the ordinal of its first match, which nth then replays
+# to fail that site alone (what a site-unique campaign does).
 
 . "$(dirname "$0")/allocfail_lib.sh"
 
@@ -11,7 +13,7 @@ N=10
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 8
+ktap_set_plan 12
 
 af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -49,6 +51,27 @@ sleep 2
 af_expect "timeout_ms=300: nothing fails 2 s later" task 3 GFP_ATOMIC $N 0
 af_expect_eq "timeout_ms=300: the policy disabled itself" \
 	"$(cat $P/enable)/$(dmesg | grep -c 'policy p disabled: its 300 ms time limit passed')" "0/1"
+
+# A dry run: probability 0 fails nothing, sites_of=matched maps the sites.
+af_policy dry orders=2-3 "callers=[allocfail_helper]" sites_of=matched \
+	schedule/probability=0 enable=1 || ktap_exit_fail_msg "cannot create policy"
+af_alloc hardirq 3 GFP_ATOMIC $N && h=$af_failed
+af_alloc task 2 GFP_ATOMIC $N && t=$af_failed
+echo 0 >$CFS/dry/enable
+sed "s/^/# dry: /" $CFS/dry/sites
+af_expect_eq "sites_of=matched, probability 0: nothing failed" "${h:-?}/${t:-?}" 0/0
+af_expect_eq "sites_of=matched: each site with its first ordinal" \
+	"$(sed "s/.* order=/order=/; s/ gfp=[^ ]*//" $CFS/dry/sites | paste -sd";")" \
+	"order=3 context=hardirq count=$N first=1;order=2 context=task count=$N first=$((N + 1))"
+rmdir $CFS/dry
+
+# The replay: nth = the task site's first ordinal fails that site alone.
+af_policy replay orders=2-3 "callers=[allocfail_helper]" nth=$((N + 1)) \
+	enable=1 || ktap_exit_fail_msg "cannot create policy"
+af_expect "nth=$((N + 1)): the hardirq site is spared" hardirq 3 GFP_ATOMIC $N 0
+af_expect "nth=$((N + 1)): the task site fails once" task 2 GFP_ATOMIC $N 1
+echo 0 >$CFS/replay/enable
+rmdir $CFS/replay
 
 af_teardown
 ktap_finished

@@ -42,6 +42,7 @@ for f in "$CFS"/p/* "$CFS"/p/schedule/*; do
 	pids) v=1 ;;
 	comms) v="sh" ;;
 	contexts) v=hardirq ;;
+	sites_of) v=matched ;;
 	gfp_require | gfp_reject) v=GFP_ATOMIC ;;
 	orders) v=0-2 ;;
 	*) v=7 ;;
