@@ -35,6 +35,7 @@
 #define AF_GFP_BITS		__GFP_BITS_SHIFT
 #define AF_MAX_SITES		24	/* what fits one page of "sites" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
+#define AF_MAX_INSTR		8	/* debug instrumentation functions */
 
 /* Execution contexts, as bits of allocfail_match.contexts. */
 enum allocfail_ctx {
@@ -150,6 +151,9 @@ void allocfail_match_update_locked(struct allocfail_policy *p,
 int allocfail_callers_parse(const char *buf, struct allocfail_match *m);
 void allocfail_edit_callers(struct allocfail_match *m, void *arg);
 int allocfail_callers_init(void);
+/* debugging instrumentation (kmemleak, stack depot): never a caller's */
+extern struct af_range allocfail_instr[AF_MAX_INSTR];
+extern unsigned int allocfail_nr_instr;
 void allocfail_callers_exit(void);
 
 /* active.c */

@@ -142,8 +142,36 @@ static struct notifier_block af_module_nb = {
 	.notifier_call = af_module_notify,
 };
 
+/*
+ * The kernel's debugging instrumentation allocates on a caller's behalf:
+ * kmemleak's record of each new object, the stack depot's pools (KASAN,
+ * kmemleak and page_owner backtraces).  Those allocations are not the
+ * caller's: it never sees one fail, and whether one happens at all depends
+ * on the instrumentation's own caches, so counting them would make "nth"
+ * pick a different allocation from one run to the next.  "callers" never
+ * matches them.  Resolved once at load; a name the kernel lacks is skipped.
+ */
+static const char * const af_instr_funcs[] = {
+	"kmemleak_alloc", "kmemleak_alloc_percpu", "kmemleak_vmalloc",
+	"__alloc_object", "stack_depot_save_flags",
+};
+struct af_range allocfail_instr[AF_MAX_INSTR] __ro_after_init;
+unsigned int allocfail_nr_instr __ro_after_init;
+
+static void af_instr_init(void)
+{
+	unsigned int i;
+
+	BUILD_BUG_ON(ARRAY_SIZE(af_instr_funcs) > AF_MAX_INSTR);
+	for (i = 0; i < ARRAY_SIZE(af_instr_funcs); i++)
+		if (!allocfail_resolve_func(af_instr_funcs[i],
+					    &allocfail_instr[allocfail_nr_instr]))
+			allocfail_nr_instr++;
+}
+
 int allocfail_callers_init(void)
 {
+	af_instr_init();
 	return register_module_notifier(&af_module_nb);
 }
 

@@ -124,21 +124,37 @@ static bool af_task_match(const struct allocfail_match *m)
 	return true;
 }
 
-/* Does the call stack, to the policy's depth, pass through a caller? */
+static bool af_in_ranges(unsigned long addr, const struct af_range *r,
+			 unsigned int n)
+{
+	unsigned int j;
+
+	for (j = 0; j < n; j++)
+		if (addr >= r[j].start && addr < r[j].end)
+			return true;
+	return false;
+}
+
+/*
+ * Does the call stack, to the policy's depth, pass through a caller, and
+ * not first through debugging instrumentation allocating on its behalf?
+ */
 static bool af_callers_match(const struct allocfail_match *m,
 			     struct af_call *c)
 {
-	unsigned int i, j, depth;
+	unsigned int i, depth;
 
 	if (!m->callers)
 		return true;
 	af_walk(c);
 	depth = min(c->nr_entries, m->callers_depth);
-	for (i = 0; i < depth; i++)
-		for (j = 0; j < m->nr_ranges; j++)
-			if (c->entries[i] >= m->ranges[j].start &&
-			    c->entries[i] < m->ranges[j].end)
-				return true;
+	for (i = 0; i < depth; i++) {
+		if (af_in_ranges(c->entries[i], allocfail_instr,
+				 allocfail_nr_instr))
+			return false;
+		if (af_in_ranges(c->entries[i], m->ranges, m->nr_ranges))
+			return true;
+	}
 	return false;
 }
 

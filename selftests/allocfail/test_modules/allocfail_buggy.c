@@ -19,7 +19,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#define BUGGY_NR_BUFS	4
+#define BUGGY_NR_BUFS	2
 
 struct buggy_ring {
 	struct page *bufs[BUGGY_NR_BUFS];
