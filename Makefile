@@ -10,7 +10,9 @@ export KSRC
 TARGETS ?= allocfail
 CMD ?= uname -a
 export CMD
-CAMPAIGNS ?= buggy-clean buggy-leak null_blk
+CAMPAIGNS ?= null_blk loop scsi_debug e1000 virtio_net buggy-leak
+JOBS ?= 2
+export JOBS
 ONLY ?=
 export ONLY
 
@@ -32,7 +34,7 @@ help:
 	@echo "make kernel     build the test kernel (cached; KSRC=tree for another)"
 	@echo "make kselftest TARGETS=allocfail   run the kselftests in the VM"
 	@echo "make vm-run CMD='...'   run a command in the test VM"
-	@echo "make campaign [CAMPAIGNS='a b'] [ONLY=N]   fault-injection campaigns"
+	@echo "make campaign [CAMPAIGNS='a b'] [ONLY=N] [JOBS=N]   campaigns, then the report"
 	@echo "make vm-shell   interactive shell in the test VM"
 
 setup:
