@@ -10,7 +10,7 @@ export KSRC
 TARGETS ?= allocfail
 CMD ?= uname -a
 export CMD
-CAMPAIGNS ?= null_blk loop scsi_debug e1000 virtio_net buggy-leak
+CAMPAIGNS ?= null_blk null_blk-cache loop scsi_debug e1000 virtio_net buggy-leak
 JOBS ?= 2
 export JOBS
 ONLY ?=

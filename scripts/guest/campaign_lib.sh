@@ -19,6 +19,8 @@
 #               or sweep (one run per combination of SWEEP_ORDERS x
 #               SWEEP_GFP x SWEEP_CONTEXTS x SWEEP_PROBS)
 #   POLICY      attr=value words added to every run's policy (optional)
+#   SEED        sweep order: 1 (default) in order, another number a fixed
+#               permutation, so a MAX_RUNS bound covers another subset
 #   MAX_RUNS    bound on the run number (default 500)
 #   RUN_TIMEOUT seconds per step before the run counts as a hang (60)
 #   LEAK_SCAN   1: a kmemleak scan after every run (default 1)
@@ -41,6 +43,7 @@ campaign_load() {
 	SWEEP_GFP="atomic nowait reclaim"
 	SWEEP_CONTEXTS="any"
 	SWEEP_PROBS="100"
+	SEED=1
 	CAMPAIGN_FILE=$1
 	CAMPAIGN_DIR=$(dirname "$1")
 	# Workloads source their helpers from beside them.
@@ -51,6 +54,9 @@ campaign_load() {
 		eval "[ -n \"\${$v:-}\" ]" ||
 			{ echo "campaign: $1 sets no $v" >&2; return 1; }
 	done
+	case $SEED in
+	"" | *[!0-9]* | 0) echo "campaign: SEED must be a positive number" >&2; return 1 ;;
+	esac
 	case $MODE in
 	systematic | site-unique | sweep) ;;
 	*) echo "campaign: MODE must be systematic, site-unique or sweep" >&2; return 1 ;;
@@ -97,11 +103,36 @@ nth_word() {
 	echo "$1"
 }
 
+# gcd A B
+gcd() {
+	a=$1
+	b=$2
+	while [ "$b" -ne 0 ]; do
+		t=$((a % b))
+		a=$b
+		b=$t
+	done
+	echo "$a"
+}
+
+# The combination sweep run RUN (>= 1) takes: with SEED=1 (the default)
+# in order, with another seed a fixed permutation (a stride coprime with
+# the number of combinations), so that a campaign bounded by MAX_RUNS
+# covers a different, reproducible subset.
+sweep_index() {
+	total=$(sweep_count)
+	stride=$SEED
+	while [ "$(gcd "$stride" "$total")" -ne 1 ]; do
+		stride=$((stride + 1))
+	done
+	echo $(((($1 - 1) * stride) % total))
+}
+
 # The policy attributes of sweep run RUN (>= 1): mixed-radix over the
 # lists, orders fastest.
 # shellcheck disable=SC2086 # the lists are split on purpose
 sweep_params() {
-	k=$(($1 - 1))
+	k=$(sweep_index "$1")
 	set -- $SWEEP_ORDERS
 	o=$(nth_word $((k % $#)) "$@")
 	k=$((k / $#))

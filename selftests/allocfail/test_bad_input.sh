@@ -61,19 +61,26 @@ pids|$(seq -s, 1 3000)
 callers|$(seq -s, 1 1000 | sed "s/[0-9][0-9]*/f&/g")"
 ktap_set_plan $(($(echo "$BAD" | wc -l) + 10))
 
+# refuses ATTR SHOWN FORMAT VALUE: writing printf FORMAT VALUE (SHOWN in
+# the test's name) to ATTR must fail and leave ATTR reading as before.
+refuses() {
+	before=$(cat "$CFS/p/$1" 2>/dev/null)
+	# shellcheck disable=SC2059 # the format is the point
+	if printf "$3" "$4" >"$CFS/p/$1" 2>/dev/null; then
+		ktap_test_fail "$1 refuses '$2'"
+	elif [ "$(cat "$CFS/p/$1" 2>/dev/null)" != "$before" ]; then
+		ktap_test_fail "$1 unchanged after '$2'"
+	else
+		ktap_test_pass "$1 refuses '$2'"
+	fi
+}
+
 while IFS= read -r line; do
 	attr=${line%%|*}
 	val=${line#*|}
 	shown=$(printf '%.40s' "$val")
 	[ "$shown" = "$val" ] || shown="$shown..."
-	before=$(cat "$CFS/p/$attr" 2>/dev/null)
-	if printf '%s\n' "$val" >"$CFS/p/$attr" 2>/dev/null; then
-		ktap_test_fail "$attr refuses '$shown'"
-	elif [ "$(cat "$CFS/p/$attr" 2>/dev/null)" != "$before" ]; then
-		ktap_test_fail "$attr unchanged after '$shown'"
-	else
-		ktap_test_pass "$attr refuses '$shown'"
-	fi
+	refuses "$attr" "$shown" '%s\n' "$val"
 done <<EOF
 $BAD
 EOF
@@ -82,15 +89,7 @@ EOF
 # refused all the same.
 for kv in orders=5 gfp_require=GFP_KERNEL contexts=task pids=1 comms=sh \
 	callers=helper_alloc_loop callers_depth=7 nth=2 timeout_ms=9 enable=1; do
-	attr=${kv%%=*}
-	before=$(cat "$CFS/p/$attr")
-	if printf '%s\0junk\n' "${kv#*=}" >"$CFS/p/$attr" 2>/dev/null; then
-		ktap_test_fail "$attr refuses '${kv#*=}\\0junk'"
-	elif [ "$(cat "$CFS/p/$attr")" != "$before" ]; then
-		ktap_test_fail "$attr unchanged after '${kv#*=}\\0junk'"
-	else
-		ktap_test_pass "$attr refuses '${kv#*=}\\0junk'"
-	fi
+	refuses "${kv%%=*}" "${kv#*=}\\0junk" '%s\0junk\n' "${kv#*=}"
 done
 
 af_teardown
