@@ -34,6 +34,7 @@
 #define AF_MAX_ACTIVE		64	/* enabled at once: one bit each in a u64 */
 #define AF_GFP_BITS		__GFP_BITS_SHIFT
 #define AF_MAX_SITES		24	/* what fits one page of "sites" */
+#define AF_SITE_NAME_LEN	96	/* "func+0x1a/0x200 [module]" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
 #define AF_MAX_INSTR		8	/* debug instrumentation functions */
 
@@ -88,6 +89,8 @@ struct af_site {
 	u64 count;
 	/* ordinal of the first match at this site (nth counting); 0: not counted */
 	u64 first;
+	/* "%pS" of caller when first seen: it outlives the caller's module */
+	char name[AF_SITE_NAME_LEN];
 };
 
 struct allocfail_policy {

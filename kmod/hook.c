@@ -158,42 +158,76 @@ static bool af_callers_match(const struct allocfail_match *m,
 	return false;
 }
 
+/* The site of this allocation, if recorded; called with sites_lock held. */
+static struct af_site *af_find_site(struct allocfail_policy *p,
+				    const struct af_call *c,
+				    unsigned long caller)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_sites; i++) {
+		struct af_site *s = &p->sites[i];
+
+		if (s->caller == caller && s->order == c->order &&
+		    s->gfp == c->gfp && s->ctx == c->ctx)
+			return s;
+	}
+	return NULL;
+}
+
+/* Called with sites_lock held. */
+static void af_count_site(struct af_site *s, u64 ordinal)
+{
+	s->count++;
+	/* Matches on other CPUs may be recorded out of order. */
+	if (ordinal && (!s->first || ordinal < s->first))
+		s->first = ordinal;
+}
+
 /*
  * Count this allocation at its site.  @ordinal is its place among the
  * policy's matches (0 when they are not being counted): a site keeps the
  * first, which a campaign replays with nth to fail that site alone.
+ *
+ * A new site is named here, while the caller's module is surely loaded:
+ * read after a failed probe unloaded it, "%pS" would give a bare address.
+ * Naming (kallsyms, as printk does from any context) runs outside the
+ * lock, once per site.
  */
 static unsigned long af_record_site(struct allocfail_policy *p,
 				    struct af_call *c, u64 ordinal)
 {
+	char name[AF_SITE_NAME_LEN];
 	unsigned long flags, caller;
-	unsigned int i;
+	struct af_site *s;
 
 	af_walk(c);
 	caller = allocfail_find_caller(c->entries, c->nr_entries);
 
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
-	for (i = 0; i < p->nr_sites; i++) {
-		struct af_site *s = &p->sites[i];
+	s = af_find_site(p, c, caller);
+	if (s)
+		af_count_site(s, ordinal);
+	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
+	if (s)
+		return caller;
 
-		if (s->caller == caller && s->order == c->order &&
-		    s->gfp == c->gfp && s->ctx == c->ctx) {
-			s->count++;
-			/* Matches on other CPUs may be recorded out of order. */
-			if (ordinal && (!s->first || ordinal < s->first))
-				s->first = ordinal;
-			goto out;
-		}
-	}
-	if (p->nr_sites < AF_MAX_SITES) {
-		p->sites[p->nr_sites++] = (struct af_site) {
+	snprintf(name, sizeof(name), "%pS", (void *)caller);
+	raw_spin_lock_irqsave(&p->sites_lock, flags);
+	/* Another CPU may have recorded it meanwhile. */
+	s = af_find_site(p, c, caller);
+	if (s) {
+		af_count_site(s, ordinal);
+	} else if (p->nr_sites < AF_MAX_SITES) {
+		s = &p->sites[p->nr_sites++];
+		*s = (struct af_site) {
 			.caller = caller, .gfp = c->gfp, .order = c->order,
 			.ctx = c->ctx, .count = 1, .first = ordinal,
 		};
+		strscpy(s->name, name, sizeof(s->name));
 	} else {
 		p->sites_dropped++;
 	}
-out:
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 	return caller;
 }

@@ -615,8 +615,8 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 
 	for (i = 0; i < n; i++) {
-		len += sysfs_emit_at(page, len, "%pS order=%u gfp=%pGg context=%s count=%llu",
-				     (void *)copy[i].caller, copy[i].order,
+		len += sysfs_emit_at(page, len, "%s order=%u gfp=%pGg context=%s count=%llu",
+				     copy[i].name, copy[i].order,
 				     &copy[i].gfp,
 				     allocfail_ctx_names[copy[i].ctx],
 				     copy[i].count);
