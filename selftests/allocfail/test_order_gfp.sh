@@ -14,7 +14,8 @@ ktap_print_header
 af_setup
 ktap_set_plan 11
 
-af_policy p orders=3 gfp_require=GFP_ATOMIC enable=1 ||
+af_policy p orders=3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
+	enable=1 ||
 	ktap_exit_fail_msg "cannot create policy"
 
 af_expect "GFP_ATOMIC order 3 fails" task 3 GFP_ATOMIC $N $N
