@@ -9,7 +9,6 @@ KSRC ?=
 export KSRC
 TARGETS ?= allocfail
 CMD ?= uname -a
-export CMD
 CAMPAIGNS ?= null_blk null_blk-cache loop scsi_debug e1000 virtio_net buggy-leak
 JOBS ?= 2
 export JOBS
@@ -76,8 +75,9 @@ bench: setup
 campaign: setup
 	@$(SCRIPTS)/campaign $(CAMPAIGNS)
 
+# CMD as typed: $(value) keeps its $ signs from make, the quotes are sh's.
 vm-run: initramfs
-	@$(SCRIPTS)/vm-run "$$CMD"
+	@$(SCRIPTS)/vm-run '$(subst ','"'"',$(value CMD))'
 
 vm-shell: initramfs
 	@$(SCRIPTS)/vm-run --shell
