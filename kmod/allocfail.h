@@ -71,6 +71,9 @@ struct allocfail_match {
 	u64 nth;			/* fail only the nth match; 0: off */
 	/* sites_of=matched: record every match's site, not only failures */
 	bool sites_matched;
+	/* site: only allocations whose caller is site (0: not resolved yet) */
+	bool site_on;
+	unsigned long site;
 	struct rcu_head rcu;
 };
 
@@ -112,6 +115,8 @@ struct allocfail_policy {
 	struct delayed_work expire_work;
 	/* "callers" as written, re-resolved when a named module loads */
 	char callers_src[AF_CALLERS_LEN];
+	/* "site" as written, re-resolved when its module loads */
+	char site_src[AF_SITE_NAME_LEN];
 	raw_spinlock_t sites_lock;
 	unsigned int nr_sites;
 	u64 sites_dropped;
@@ -159,6 +164,11 @@ extern struct af_range allocfail_instr[AF_MAX_INSTR];
 extern unsigned int allocfail_nr_instr;
 void allocfail_callers_exit(void);
 
+/* site.c */
+int allocfail_site_fill(const char *buf, struct allocfail_match *m,
+			bool strict, const struct module *going);
+void allocfail_edit_site(struct allocfail_match *m, void *arg);
+
 /* active.c */
 int allocfail_active_rebuild(void);
 extern struct mutex allocfail_lock;
@@ -191,6 +201,8 @@ extern const char * const allocfail_ctx_names[AF_NR_CTX];
 int allocfail_resolve_func(const char *name, struct af_range *r);
 int allocfail_resolve_module(const char *name, struct af_range *r,
 			     const struct module *skip);
+int allocfail_resolve_module_func(const char *name, const char *func,
+				  struct af_range *r, const struct module *skip);
 unsigned long allocfail_find_caller(const unsigned long *entries,
 				    unsigned int nr);
 

@@ -101,7 +101,10 @@ void allocfail_edit_callers(struct allocfail_match *m, void *arg)
 	memcpy(m->ranges, fresh->ranges, sizeof(m->ranges));
 }
 
-/* Re-resolve every policy's callers; called with allocfail_lock held. */
+/*
+ * Re-resolve every policy's callers and site, which name modules that may
+ * have come or gone; called with allocfail_lock held.
+ */
 static void af_callers_refresh(void)
 {
 	struct allocfail_policy *p;
@@ -111,11 +114,14 @@ static void af_callers_refresh(void)
 	if (!fresh)
 		return;
 	list_for_each_entry(p, &allocfail_policies, node) {
-		if (!p->callers_src[0])
-			continue;
-		if (af_callers_fill(p->callers_src, fresh, false))
-			continue;
-		allocfail_match_update_locked(p, allocfail_edit_callers, fresh);
+		if (p->callers_src[0] &&
+		    !af_callers_fill(p->callers_src, fresh, false))
+			allocfail_match_update_locked(p, allocfail_edit_callers,
+						      fresh);
+		if (p->site_src[0] &&
+		    !allocfail_site_fill(p->site_src, fresh, false, af_going))
+			allocfail_match_update_locked(p, allocfail_edit_site,
+						      fresh);
 	}
 	kfree(fresh);
 }

@@ -65,6 +65,7 @@ struct af_call {
 	enum allocfail_ctx ctx;
 	unsigned int nr_entries;
 	bool walked;
+	unsigned long caller;		/* af_caller(): found at most once; 0: not yet */
 	unsigned long entries[AF_MAX_DEPTH];
 };
 
@@ -158,6 +159,23 @@ static bool af_callers_match(const struct allocfail_match *m,
 	return false;
 }
 
+/* The allocating caller, as "sites" names it; found once per allocation. */
+static unsigned long af_caller(struct af_call *c)
+{
+	if (!c->caller) {
+		af_walk(c);
+		c->caller = allocfail_find_caller(c->entries, c->nr_entries);
+	}
+	return c->caller;
+}
+
+/* A site filter (site.c) admits only allocations by that caller. */
+static bool af_site_match(const struct allocfail_match *m,
+			  struct af_call *c)
+{
+	return !m->site_on || (m->site && af_caller(c) == m->site);
+}
+
 /* The site of this allocation, if recorded; called with sites_lock held. */
 static struct af_site *af_find_site(struct allocfail_policy *p,
 				    const struct af_call *c,
@@ -201,8 +219,7 @@ static unsigned long af_record_site(struct allocfail_policy *p,
 	unsigned long flags, caller;
 	struct af_site *s;
 
-	af_walk(c);
-	caller = allocfail_find_caller(c->entries, c->nr_entries);
+	caller = af_caller(c);
 
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
 	s = af_find_site(p, c, caller);
@@ -302,7 +319,8 @@ static notrace bool af_evaluate(struct af_call *c)
 		if (READ_ONCE(p->has_deadline) &&
 		    time_after_eq(jiffies, READ_ONCE(p->deadline)))
 			continue;
-		if (!af_task_match(m) || !af_callers_match(m, c))
+		if (!af_task_match(m) || !af_callers_match(m, c) ||
+		    !af_site_match(m, c))
 			continue;
 		this_cpu_inc(p->stats->matched);
 		this_cpu_inc(p->stats->order_matched[c->order]);
@@ -345,6 +363,7 @@ static notrace void af_ftrace_handler(unsigned long ip, unsigned long parent_ip,
 	c.ctx = af_context();
 	c.walked = false;
 	c.nr_entries = 0;
+	c.caller = 0;
 	if (af_evaluate(&c))
 		af_fregs_set_ip(fregs, (unsigned long)af_inject_stub);
 }

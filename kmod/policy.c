@@ -409,6 +409,48 @@ out:
 	return ret ? ret : count;
 }
 
+static ssize_t af_site_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%s\n", p->site_src[0] ?
+					 p->site_src : "none"));
+}
+
+/*
+ * Under the lock from parse to publication, so that a module coming
+ * meanwhile is resolved either here or by the module notifier's refresh.
+ */
+static ssize_t __af_site_store(struct config_item *item, const char *page,
+			       size_t count)
+{
+	struct allocfail_policy *p = to_policy(item);
+	struct allocfail_match *tmp;
+	char src[AF_SITE_NAME_LEN];
+	int ret;
+
+	if (strscpy(src, page, sizeof(src)) < 0) {
+		pr_warn("allocfail: site longer than %zu characters\n",
+			sizeof(src) - 1);
+		return -EINVAL;
+	}
+	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	mutex_lock(&allocfail_lock);
+	ret = allocfail_site_fill(src, tmp, true, NULL);
+	if (!ret) {
+		allocfail_match_update_locked(p, allocfail_edit_site, tmp);
+		if (tmp->site_on)
+			strscpy(p->site_src, strim(src), sizeof(p->site_src));
+		else
+			p->site_src[0] = '\0';
+	}
+	mutex_unlock(&allocfail_lock);
+	kfree(tmp);
+	return ret ? ret : count;
+}
+
 static ssize_t af_callers_depth_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -668,6 +710,7 @@ AF_STORE_ATTR(pids, CONFIGFS_ATTR);
 AF_STORE_ATTR(comms, CONFIGFS_ATTR);
 AF_STORE_ATTR(callers, CONFIGFS_ATTR);
 AF_STORE_ATTR(callers_depth, CONFIGFS_ATTR);
+AF_STORE_ATTR(site, CONFIGFS_ATTR);
 AF_STORE_ATTR(nth, CONFIGFS_ATTR);
 AF_STORE_ATTR(sites_of, CONFIGFS_ATTR);
 AF_STORE_ATTR(stats_reset, CONFIGFS_ATTR_WO);
@@ -685,6 +728,7 @@ static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_comms,
 	&af_attr_callers,
 	&af_attr_callers_depth,
+	&af_attr_site,
 	&af_attr_nth,
 	&af_attr_sites_of,
 	&af_attr_evaluated,

@@ -17,22 +17,18 @@
 #include <linux/string.h>
 #include "allocfail.h"
 
-/* Resolve a function name to [start, end).  Sleeps. */
-int allocfail_resolve_func(const char *name, struct af_range *r)
+/*
+ * The function around @addr, as [start, end) the way kallsyms (and so
+ * "%pS", and so "sites") measures it: up to the next symbol, padding
+ * included.
+ */
+static int af_symbol_range(unsigned long addr, struct af_range *r)
 {
-	struct kprobe kp = { .symbol_name = name };
 	char sym[KSYM_SYMBOL_LEN];
-	unsigned long addr, off, size;
+	unsigned long off, size;
 	const char *plus;
-	int ret;
 
-	ret = register_kprobe(&kp);
-	if (ret)
-		return -ENOENT;
-	addr = (unsigned long)kp.addr;
-	unregister_kprobe(&kp);
-
-	/* "name+0x4/0x1a0 [module]": the probe may sit past an ENDBR. */
+	/* "name+0x4/0x1a0 [module]" */
 	sprint_symbol(sym, addr);
 	plus = strchr(sym, '+');
 	if (!plus || sscanf(plus, "+%lx/%lx", &off, &size) != 2 || !size)
@@ -40,6 +36,22 @@ int allocfail_resolve_func(const char *name, struct af_range *r)
 	r->start = addr - off;
 	r->end = r->start + size;
 	return 0;
+}
+
+/* Resolve a function name to [start, end).  Sleeps. */
+int allocfail_resolve_func(const char *name, struct af_range *r)
+{
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long addr;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret)
+		return -ENOENT;
+	addr = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+	/* The probe may sit past an ENDBR: the symbol's start is wanted. */
+	return af_symbol_range(addr, r);
 }
 
 /*
@@ -54,16 +66,15 @@ static bool af_is_module_node(struct list_head *node)
 }
 
 /*
- * Text ranges (core and init) of the loaded module @name, into @r; returns
- * how many (0 when no such module is loaded, or it is @skip, going away).
+ * The loaded module @name, unless it is @skip (going away); the caller
+ * holds rcu_read_lock().  The walk starts from our own module's node, so
+ * it never visits ours: that one is checked by name.
  */
-int allocfail_resolve_module(const char *name, struct af_range *r,
-			     const struct module *skip)
+static struct module *af_find_module(const char *name,
+				     const struct module *skip)
 {
 	struct list_head *pos;
-	int n = 0;
 
-	rcu_read_lock();
 	list_for_each_rcu(pos, &THIS_MODULE->list) {
 		struct module *mod;
 
@@ -73,13 +84,64 @@ int allocfail_resolve_module(const char *name, struct af_range *r,
 		if (mod == skip || mod->state == MODULE_STATE_UNFORMED ||
 		    strcmp(mod->name, name))
 			continue;
-		n = af_module_text_ranges(mod, r);
-		break;
+		return mod;
 	}
-	if (!n && !strcmp(THIS_MODULE->name, name))
-		n = af_module_text_ranges(THIS_MODULE, r);
+	return strcmp(THIS_MODULE->name, name) ? NULL : THIS_MODULE;
+}
+
+/*
+ * Text ranges (core and init) of the loaded module @name, into @r; returns
+ * how many (0 when no such module is loaded, or it is @skip, going away).
+ */
+int allocfail_resolve_module(const char *name, struct af_range *r,
+			     const struct module *skip)
+{
+	struct module *mod;
+	int n = 0;
+
+	rcu_read_lock();
+	mod = af_find_module(name, skip);
+	if (mod)
+		n = af_module_text_ranges(mod, r);
 	rcu_read_unlock();
 	return n;
+}
+
+/*
+ * The function @func of the loaded module @name, as [start, end): found in
+ * the module's own symbol table, complete from the moment the module is
+ * coming (before its init runs), when a kprobe could not yet be placed;
+ * measured as kallsyms measures it.
+ * -ENODEV: no such module loaded (or @skip); -ENOENT: no such function.
+ */
+int allocfail_resolve_module_func(const char *name, const char *func,
+				  struct af_range *r, const struct module *skip)
+{
+	struct mod_kallsyms *ks;
+	struct module *mod;
+	unsigned int i;
+	int ret = -ENOENT;
+
+	rcu_read_lock();
+	mod = af_find_module(name, skip);
+	if (!mod) {
+		ret = -ENODEV;
+		goto out;
+	}
+	ks = rcu_dereference(mod->kallsyms);
+	for (i = 0; i < ks->num_symtab; i++) {
+		const Elf_Sym *sym = &ks->symtab[i];
+		char type = ks->typetab[i];
+
+		if ((type != 't' && type != 'T') || !sym->st_size ||
+		    strcmp(ks->strtab + sym->st_name, func))
+			continue;
+		ret = af_symbol_range(kallsyms_symbol_value(sym), r);
+		break;
+	}
+out:
+	rcu_read_unlock();
+	return ret;
 }
 
 /*

@@ -27,7 +27,7 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 	if [ "$MODE" = site-unique ] && [ "$run" -gt 0 ]; then
 		# A boot that starts past the baseline maps the sites again
 		# (a dry run, not reported): the workload is deterministic.
-		[ -n "${FIRSTS+set}" ] || campaign_run 0
+		[ -n "${SITES_MAPPED:-}" ] || campaign_run 0
 		[ "$run" -le "$(site_count)" ] || break
 	fi
 	[ "$run" -le "$MAX_RUNS" ] || break

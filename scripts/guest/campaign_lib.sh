@@ -15,7 +15,8 @@
 #   MODE        systematic (fail the n-th matching allocation, n = 1, 2,
 #               ... until a run injects nothing), site-unique (fail each
 #               distinct call site once: run k fails the first allocation
-#               the baseline saw at site k, from its sites_of=matched map)
+#               the baseline saw at site k, from its sites_of=matched map,
+#               with the policy confined to that caller by site=)
 #               or sweep (one run per combination of SWEEP_ORDERS x
 #               SWEEP_GFP x SWEEP_CONTEXTS x SWEEP_PROBS)
 #   POLICY      attr=value words added to every run's policy (optional)
@@ -88,11 +89,28 @@ sweep_count() {
 	echo $((n * $#))
 }
 
-# Number of distinct sites the baseline mapped (FIRSTS, set by run 0).
-# shellcheck disable=SC2086 # the list is split on purpose
+# The baseline's map of the sites the workload reaches (SITEMAP, written
+# by run 0): the "sites" lines in the order the workload first reaches
+# them, what site-unique runs replay.
+SITEMAP=/tmp/campaign.sites
+
+# Number of distinct sites the baseline mapped.
 site_count() {
-	set -- $FIRSTS
-	echo $#
+	wc -l <$SITEMAP | tr -d ' '
+}
+
+# site_params K: the policy words that fail site K (from 1) of the map
+# alone: its caller (site=, as "mod:func+0xoff/0xsize"), order and
+# context, and nth=1, the first allocation there.
+site_params() {
+	line=$(sed -n "${1}p" $SITEMAP)
+	name=${line%% order=*}
+	case $name in
+	*" ["*"]") name="$(echo "${name##* \[}" | tr -d ']'):${name%% *}" ;;
+	esac
+	order=$(echo "$line" | sed 's/.* order=\([0-9]*\) .*/\1/')
+	ctx=$(echo "$line" | sed 's/.* context=\([a-z]*\) .*/\1/')
+	echo "site=$name orders=$order contexts=$ctx nth=1"
 }
 
 # nth_word N WORDS...: the N-th word (from 0).
@@ -246,10 +264,8 @@ campaign_run() {
 		r_params="nth=$1"
 		extra="nth=$1"
 	elif [ "$MODE" = site-unique ]; then
-		# shellcheck disable=SC2086 # FIRSTS is a list
-		f=$(nth_word $(($1 - 1)) $FIRSTS)
-		r_params="nth=$f site=$1/$(site_count)"
-		extra="nth=$f"
+		extra=$(site_params "$1")
+		r_params="site=$1/$(site_count) ${extra% nth=1}"
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
@@ -268,10 +284,18 @@ campaign_run() {
 	r_injected=$(cat $POL/injected)
 	r_matched=$(cat $POL/matched)
 	if [ "$1" -eq 0 ]; then
-		# The baseline's map of the sites the workload reaches, in the
-		# order it first reaches them: what site-unique runs replay.
-		FIRSTS=$(sed -n 's/.* first=\([0-9]*\)$/\1/p' $POL/sites | sort -n |
-			tr '\n' ' ')
+		# Sites named by a function and an offset (not a bare
+		# address) can be replayed, in the order first reached.
+		grep ' first=[0-9]*$' $POL/sites | grep '^[^ ]*+0x' |
+			sed 's/.* first=\([0-9]*\)$/\1 &/' |
+			sort -n | sed 's/^[0-9]* //' | awk '{
+				# One run per caller, order and context: what
+				# site_params can tell apart.
+				k = $0; sub(/ gfp=.*/, "", k)
+				c = $0; sub(/.* context=/, "", c); sub(/ .*/, "", c)
+				if (!seen[k " " c]++) print
+			}' >$SITEMAP
+		SITES_MAPPED=1
 		r_params="baseline matched=$r_matched sites=$(site_count)"
 		grep -q '^# ' $POL/sites && r_params="$r_params+"
 		r_site=""

@@ -39,6 +39,16 @@ comms|
 callers|no_such_function_xyz
 callers|[]
 callers|   
+site|helper_alloc_loop
+site|no_such_function_xyz+0x10
+site|helper_alloc_loop+0x100000
+site|helper_alloc_loop+0x4/0x1
+site|helper_alloc_loop+zz
+site|+0x4
+site|helper_alloc_loop+0x4 [allocfail_helper
+site|allocfail_helper:helper_alloc_loop+0x4 [allocfail_helper]
+site|allocfail_helper:no_such_function_xyz+0x4
+site|   
 callers_depth|0
 callers_depth|33
 nth|-1
@@ -58,8 +68,9 @@ callers_depth|-3
 timeout_ms|1e9
 comms|$(seq -s, 1 2000)
 pids|$(seq -s, 1 3000)
-callers|$(seq -s, 1 1000 | sed "s/[0-9][0-9]*/f&/g")"
-ktap_set_plan $(($(echo "$BAD" | wc -l) + 10))
+callers|$(seq -s, 1 1000 | sed "s/[0-9][0-9]*/f&/g")
+site|f$(seq -s_ 1 100)+0x1"
+ktap_set_plan $(($(echo "$BAD" | wc -l) + 11))
 
 # refuses ATTR SHOWN FORMAT VALUE: writing printf FORMAT VALUE (SHOWN in
 # the test's name) to ATTR must fail and leave ATTR reading as before.
@@ -88,7 +99,8 @@ EOF
 # A NUL byte inside a value: the prefix before it is valid, the write is
 # refused all the same.
 for kv in orders=5 gfp_require=GFP_KERNEL contexts=task pids=1 comms=sh \
-	callers=helper_alloc_loop callers_depth=7 nth=2 timeout_ms=9 enable=1; do
+	callers=helper_alloc_loop callers_depth=7 nth=2 timeout_ms=9 enable=1 \
+	site=helper_alloc_loop+0x4; do
 	refuses "${kv%%=*}" "${kv#*=}\\0junk" '%s\0junk\n' "${kv#*=}"
 done
 
