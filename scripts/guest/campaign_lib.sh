@@ -265,7 +265,7 @@ campaign_run() {
 		extra="nth=$1"
 	elif [ "$MODE" = site-unique ]; then
 		extra=$(site_params "$1")
-		r_params="site=$1/$(site_count) ${extra% nth=1}"
+		r_params="$1/$(site_count): $extra"
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
