@@ -15,13 +15,14 @@
 ITER=${ITER:-400}
 SEED=${SEED:-$(date +%s)}
 ATTRS="enable timeout_ms orders gfp_require gfp_reject contexts pids comms
-callers callers_depth nth sites_of stats_reset schedule/probability
+callers callers_depth site nth sites_of stats_reset schedule/probability
 schedule/interval schedule/times schedule/space schedule/verbose schedule/task-filter"
 WORDS="0 1 -1 2 3 7 10 11 33 1-10 0,3-5 5-3 , - ,, 0x10 4294967296
 18446744073709551616 -9223372036854775808 GFP_ATOMIC GFP_KERNEL GFP_NOWAIT
 GFP_NOIO __GFP_HIGH| |__GFP_IO __GFP_DIRECT_RECLAIM __GFP_NOFAIL task atomic
 softirq hardirq task,hardirq [allocfail_helper] helper_alloc_loop [ ] sh
-init none all matched injected"
+init none all matched injected helper_alloc_loop+0x8 allocfail_helper:helper_alloc_loop+0x1
+helper_alloc_loop+0x8/0x1 [allocfail_helper] +0x"
 ktap_print_header
 af_setup
 ktap_set_plan 5
