@@ -113,6 +113,11 @@ site_params() {
 	echo "site=$name orders=$order contexts=$ctx nth=1"
 }
 
+# site_first K: the ordinal of site K's first match in the baseline.
+site_first() {
+	sed -n "${1}s/.* first=\([0-9]*\)$/\1/p" $SITEMAP
+}
+
 # nth_word N WORDS...: the N-th word (from 0).
 nth_word() {
 	i=$1
@@ -284,6 +289,13 @@ campaign_run() {
 	fi
 	cold_slabs
 	mkdir $POL || exit 2
+	if [ "$MODE" = site-unique ] && [ "$1" -gt 0 ] &&
+		! policy_set "${extra%% *}" 2>/dev/null; then
+		# A site allocfail cannot resolve (a function kprobes refuse
+		# to look up): the baseline's ordinal, which may land elsewhere.
+		r_params="$1/$(site_count): ${extra%% *} refused, nth=$(site_first "$1")"
+		extra="nth=$(site_first "$1")"
+	fi
 	# shellcheck disable=SC2086 # POLICY and extra are lists of words
 	policy_set "callers=[$MODULE]" $POLICY $extra enable=1 || exit 2
 
