@@ -253,18 +253,6 @@ find_splat() {
 	[ -n "$r_sig" ]
 }
 
-# A slab object costs a page allocation only when its cache has no free
-# object left, so a site the baseline saw allocate a page may find one
-# cached by the last run.  Before every run (the baseline too), give back
-# what can be given back: unused dentries and inodes, then every cache's
-# empty slabs, so that runs start from the same, colder state.
-cold_slabs() {
-	echo 3 >/proc/sys/vm/drop_caches
-	for s in /sys/kernel/slab/*/shrink; do
-		echo 1 >"$s"
-	done 2>/dev/null
-}
-
 # campaign_run RUN: sets r_params r_outcome r_injected r_step r_rc r_sig
 # r_site.
 campaign_run() {
@@ -287,7 +275,6 @@ campaign_run() {
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
 	fi
-	cold_slabs
 	mkdir $POL || exit 2
 	if [ "$MODE" = site-unique ] && [ "$1" -gt 0 ] &&
 		! policy_set "${extra%% *}" 2>/dev/null; then
