@@ -168,6 +168,7 @@ void allocfail_callers_exit(void);
 int allocfail_site_fill(const char *buf, struct allocfail_match *m,
 			bool strict, const struct module *going);
 void allocfail_edit_site(struct allocfail_match *m, void *arg);
+bool allocfail_site_in_module(const char *src);
 
 /* active.c */
 int allocfail_active_rebuild(void);

@@ -102,8 +102,8 @@ void allocfail_edit_callers(struct allocfail_match *m, void *arg)
 }
 
 /*
- * Re-resolve every policy's callers and site, which name modules that may
- * have come or gone; called with allocfail_lock held.
+ * Re-resolve every policy's callers and site in a module, which may have
+ * come or gone; called with allocfail_lock held.
  */
 static void af_callers_refresh(void)
 {
@@ -118,7 +118,7 @@ static void af_callers_refresh(void)
 		    !af_callers_fill(p->callers_src, fresh, false))
 			allocfail_match_update_locked(p, allocfail_edit_callers,
 						      fresh);
-		if (p->site_src[0] &&
+		if (allocfail_site_in_module(p->site_src) &&
 		    !allocfail_site_fill(p->site_src, fresh, false, af_going))
 			allocfail_match_update_locked(p, allocfail_edit_site,
 						      fresh);

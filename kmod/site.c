@@ -138,6 +138,16 @@ out:
 	return ret;
 }
 
+/*
+ * Whether @src names a site in a module ("[mod]" or "mod:"), which module
+ * events can move; a site in the kernel proper never moves, so they leave
+ * it alone (resolving it again would register a kprobe for nothing).
+ */
+bool allocfail_site_in_module(const char *src)
+{
+	return strpbrk(src, ":[") != NULL;
+}
+
 /* An edit for allocfail_match_update_locked(): take @arg's site. */
 void allocfail_edit_site(struct allocfail_match *m, void *arg)
 {
