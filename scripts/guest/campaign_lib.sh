@@ -312,7 +312,8 @@ campaign_run() {
 		grep -q '^# ' $POL/sites && r_params="$r_params+"
 		r_site=""
 	else
-		r_site=$(sed -n '1s/^ *//p' $POL/sites | tr -d '|' |
+		# "|" separates a @@RUN line's fields: the gfp flags take "+".
+		r_site=$(sed -n '1s/^ *//p' $POL/sites | tr '|' '+' |
 			sed 's/ count=.*//')
 	fi
 	# A module gone by now (its load failed) leaves a bare address.
