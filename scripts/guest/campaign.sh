@@ -33,7 +33,8 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 	[ "$run" -le "$MAX_RUNS" ] || break
 	echo "@@BEGIN $run"
 	campaign_run "$run"
-	echo "@@RUN $run|$r_params|$r_outcome|$r_injected|$r_step|$r_rc|$r_sig|$r_site"
+	echo "@@RUN $(run_line "$run" "$r_params" "$r_outcome" "$r_injected" \
+		"$r_step" "$r_rc" "$r_sig" "$r_site")"
 	if [ "$run" -eq 0 ] && [ "$r_outcome" != clean ]; then
 		echo "campaign: baseline run failed ($r_outcome at $r_step: $r_sig)" >&2
 		exit 2

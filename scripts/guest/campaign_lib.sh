@@ -312,8 +312,7 @@ campaign_run() {
 		grep -q '^# ' $POL/sites && r_params="$r_params+"
 		r_site=""
 	else
-		# "|" separates a @@RUN line's fields: the gfp flags take "+".
-		r_site=$(sed -n '1s/^ *//p' $POL/sites | tr '|' '+' |
+		r_site=$(sed -n '1s/^ *//p' $POL/sites |
 			sed 's/ count=.*//')
 	fi
 	# A module gone by now (its load failed) leaves a bare address.
@@ -333,4 +332,16 @@ campaign_run() {
 	else
 		r_outcome=clean
 	fi
+}
+
+# run_line FIELD...: the fields joined by "|" as in an @@RUN line, each
+# field's own "|" (gfp flags: gfp_reject=__GFP_HIGH|__GFP_DIRECT_RECLAIM)
+# written "+" so that it cannot split the field.
+run_line() {
+	sep=""
+	for f in "$@"; do
+		printf '%s%s' "$sep" "$(printf '%s' "$f" | tr '|' '+')"
+		sep="|"
+	done
+	echo
 }
