@@ -203,20 +203,11 @@ step() {
 	return 1
 }
 
-# Strip what differs between two reports of one bug: timestamps, task
-# names and pids, addresses, offsets.
-splat_signature() {
-	sed -e 's/^\[ *[0-9.]*\] //' -e 's/+0x[0-9a-f]*\/0x[0-9a-f]*//g' \
-		-e 's/0x[0-9a-f]*//g' -e 's/ffff[0-9a-f]*//g' \
-		-e 's/ by task .*//' -e 's/ at addr.*//' -e 's/|/ /g' |
-		tr -s ' ' | head -n 1
-}
-
 # The first splat of this run: from the kernel log, else from kmemleak.
 find_splat() {
 	line=$(dmesg | sh /allocfail/scan-splats /dev/stdin | head -n 1)
 	if [ -n "$line" ]; then
-		r_sig=$(echo "$line" | splat_signature)
+		r_sig=$(echo "$line" | sh /allocfail/splat-signature)
 		return 0
 	fi
 	r_sig=""
