@@ -197,7 +197,7 @@ step() {
 	if [ -z "$r_step" ]; then
 		r_step=$1
 		r_rc=$rc
-		r_err=$(tail -n 1 /tmp/step.out | tr -d '|\r')
+		r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
 		[ $rc -eq 124 ] || [ $rc -eq 143 ] && r_hang=1
 	fi
 	return 1
