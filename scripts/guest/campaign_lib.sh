@@ -11,7 +11,9 @@
 #   WORKLOAD    a file beside the campaign defining wl_load, wl_exercise
 #               and wl_unload (each returns non-zero on failure, with a
 #               reason on stderr; wl_unload must also work after a failed
-#               wl_load); it sees the campaign file's variables
+#               wl_load; wl_exercise must work twice on one load, since
+#               the recovery check runs it again); it sees the campaign
+#               file's variables
 #   MODE        systematic (fail the n-th matching allocation, n = 1, 2,
 #               ... until a run injects nothing), site-unique (fail each
 #               distinct call site once: run k fails the first allocation
@@ -25,8 +27,18 @@
 #   MAX_RUNS    bound on the run number (default 500)
 #   RUN_TIMEOUT seconds per step before the run counts as a hang (60)
 #   LEAK_SCAN   1: a kmemleak scan after every run (default 1)
+#   SETTLE      seconds to wait for late splats when LEAK_SCAN=0 (2)
 # Run 0 is the baseline: the policy enabled with probability 0, so it
 # counts the matching allocations and injects none; it must be clean.
+#
+# A run: with the policy on, load and exercise; with it off, the recovery
+# check (the exercise again, after a fresh load if the load failed: the
+# driver must work without injection); the policy on again for the
+# unload; then the driver must be gone.  Outcomes, first that applies:
+# splat (the kernel log or kmemleak, "late" when printed after the
+# steps), hang (a step over RUN_TIMEOUT), stuck (the recovery check or
+# the unload failed), unknown (kmemleak switched itself off),
+# error-returned (a step failed with injection on), clean.
 
 # Globals set here are read by campaign.sh.
 # shellcheck disable=SC2034
@@ -39,6 +51,7 @@ campaign_load() {
 	MAX_RUNS=500
 	RUN_TIMEOUT=60
 	LEAK_SCAN=1
+	SETTLE=2
 	POLICY=""
 	SWEEP_ORDERS="0 1 3"
 	SWEEP_GFP="atomic nowait reclaim"
@@ -188,71 +201,164 @@ policy_set() {
 	done
 }
 
-# step NAME: run wl_NAME under RUN_TIMEOUT; the first failure is the run's.
+# kmsg TEXT: a line in the kernel log, which the console keeps; the host
+# attributes every splat of the console log to the run whose marker
+# ("allocfail-campaign: run N") came last before it.
+kmsg() {
+	echo "allocfail-campaign: $*" >/dev/kmsg
+}
+
+# heartbeat WHAT: tell the host the run is alive and what it is doing; the
+# host's per-run limit (vm-run's RUN_LIMIT) counts from the last one.
+heartbeat() {
+	echo "@@STEP $run_no $1"
+}
+
+# step NAME [as LABEL]: run wl_NAME under RUN_TIMEOUT; the first failure
+# is the run's (LABEL names it, e.g. recover-exercise).
 step() {
+	label=${3:-$1}
+	heartbeat "$label"
 	timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
 		>/tmp/step.out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && return 0
 	if [ -z "$r_step" ]; then
-		r_step=$1
+		r_step=$label
 		r_rc=$rc
 		r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
-		[ $rc -eq 124 ] || [ $rc -eq 143 ] && r_hang=1
+		if [ $rc -eq 124 ] || [ $rc -eq 143 ]; then
+			r_hang=1
+			r_err="step $label timed out after ${RUN_TIMEOUT}s$(hung_where)"
+		fi
 	fi
 	return 1
 }
 
-# The first splat of this run: from the kernel log, else from kmemleak.
+# hung_where: " in FUNC" for the first task stuck in D state, FUNC the
+# first frame of its kernel stack that is not the scheduler's or a wait
+# primitive's (what a hang is named by); nothing when none is stuck.
+hung_where() {
+	for s in /proc/[0-9]*/stat; do
+		d=${s%/stat}
+		state=$(sed 's/.*) \(.\) .*/\1/' "$s" 2>/dev/null)
+		[ "$state" = D ] || continue
+		f=$(sed -e 's/^\[<[0-9a-f]*>\] //' -e 's/+0x.*//' "$d/stack" 2>/dev/null |
+			grep -vE "$GENERIC_FRAMES" | head -n 1)
+		[ -n "$f" ] || continue
+		echo " in $f"
+		return 0
+	done
+}
+GENERIC_FRAMES='^(__schedule|schedule|schedule_[a-z_]*|io_schedule[a-z_]*|__wait_[a-z_]*|wait_[a-z_]*|do_wait[a-z_]*|msleep[a-z_]*|usleep[a-z_]*|__mutex_lock[a-z_.0-9]*|mutex_lock[a-z_]*|rwsem_[a-z_]*|down[a-z_]*|__down[a-z_]*|do_nanosleep|hrtimer_nanosleep|__x64_sys_[a-z_0-9]*|do_syscall_64|entry_SYSCALL_64[a-z_]*|ret_from_fork[a-z_]*|kthread|worker_thread|process_one_work|do_one_initcall|do_init_module|load_module|init_module_from_file|idempotent_init_module|__do_sys_[a-z_]*)$'
+
+# scan_kernel_log: the first splat the kernel log holds, signed (r_sig);
+# non-zero when there is none.
+scan_kernel_log() {
+	dmesg >/tmp/kernel.log
+	n=$(sh /allocfail/scan-splats -n /tmp/kernel.log | head -n 1 | cut -d: -f1)
+	[ -n "$n" ] || return 1
+	r_sig=$(sed -n "$n,\$p" /tmp/kernel.log | sh /allocfail/splat-signature)
+}
+
+# kmemleak_dead: kmemleak has switched itself off in this boot (it could
+# not allocate its metadata, or hit an error): "no leak" means nothing.
+kmemleak_dead() {
+	dmesg | grep -qE 'kmemleak: Cannot allocate|Kernel memory leak detector disabled|kmemleak: .*disabled'
+}
+
+# leak_scan: kmemleak's verdict on this run: r_sig set and 0 for a leak,
+# 1 for none, 2 when it cannot tell (kmemleak off, a scan refused).
+leak_scan() {
+	[ "$LEAK_SCAN" = 1 ] || return 1
+	[ -w $KMEMLEAK ] || return 2
+	heartbeat leak-scan
+	# kmemleak reports an object once it is 5 s old; two scans, as its
+	# documentation suggests, against transient false positives.
+	sleep 6
+	echo scan >$KMEMLEAK 2>/dev/null || return 2
+	echo scan >$KMEMLEAK 2>/dev/null || return 2
+	if ! grep -q "unreferenced object" $KMEMLEAK; then
+		# A stale copy of a leaked pointer (a freed task's stack kept
+		# for reuse) hides it: recycle those, look again.
+		for i in 1 2 3 4 5 6 7 8; do /bin/true & done
+		wait
+		echo scan >$KMEMLEAK 2>/dev/null || return 2
+	fi
+	kmemleak_dead && return 2
+	grep -q "unreferenced object" $KMEMLEAK || return 1
+	r_sig=$(sh /allocfail/splat-signature <$KMEMLEAK)
+	# Into the console log, for the record.
+	cat $KMEMLEAK >/dev/kmsg 2>/dev/null
+	echo clear >$KMEMLEAK
+	return 0
+}
+
+# find_splat: the first splat of this run, from the kernel log right after
+# the steps, else from kmemleak, else from the kernel log again (what a
+# timer, an RCU callback or a work item left behind printed meanwhile:
+# r_late=1).  Returns 2 when there is none and kmemleak could not tell.
 find_splat() {
-	line=$(dmesg | sh /allocfail/scan-splats /dev/stdin | head -n 1)
-	if [ -n "$line" ]; then
-		r_sig=$(echo "$line" | sh /allocfail/splat-signature)
+	r_sig=""
+	scan_kernel_log && return 0
+	leak_scan
+	lrc=$?
+	[ $lrc -eq 0 ] && return 0
+	[ "$LEAK_SCAN" = 1 ] || sleep "$SETTLE"
+	if scan_kernel_log; then
+		r_late=1
 		return 0
 	fi
-	r_sig=""
-	if [ "$LEAK_SCAN" = 1 ] && [ -w $KMEMLEAK ]; then
-		# kmemleak reports an object once it is 5 s old; two scans, as
-		# its documentation suggests, against transient false positives.
-		sleep 6
-		echo scan >$KMEMLEAK
-		echo scan >$KMEMLEAK
-		if ! grep -q "unreferenced object" $KMEMLEAK; then
-			# A stale copy of a leaked pointer (a freed task's stack
-			# kept for reuse) hides it: recycle those, look again.
-			for i in 1 2 3 4 5 6 7 8; do /bin/true & done
-			wait
-			echo scan >$KMEMLEAK
-		fi
-		if grep -q "unreferenced object" $KMEMLEAK; then
-			# Name the leak by its size and the first frame past the
-			# allocator's own that still has a name (a module that
-			# failed to load has none left).
-			size=$(sed -n 's/.*unreferenced object .*(size \([0-9]*\)).*/\1/p' \
-				$KMEMLEAK | head -n 1)
-			f=$(sed -n '/backtrace/,/unreferenced object/s/^    //p' \
-				$KMEMLEAK | sed -e 's/^ *//' \
-				-e 's/^\[<[0-9a-f]*>\] //' -e 's/+0x.*//' |
-				grep -vE '^(0x|kmemleak|_*kmalloc|kmem_cache|slab|_*alloc_pages|__alloc|kasan)' |
-				head -n 1)
-			r_sig="kmemleak: unreferenced object (size $size) from $f"
-			# Into the console log, for the record.
-			cat $KMEMLEAK >/dev/kmsg 2>/dev/null
-			echo clear >$KMEMLEAK
+	[ $lrc -eq 2 ] && [ "$LEAK_SCAN" = 1 ] && return 2
+	return 1
+}
+
+# module_loaded: the driver is in /proc/modules (in any state).
+module_loaded() {
+	grep -q "^$MODULE " /proc/modules
+}
+
+# arm_unload RUN INJECTED MATCHED: enable the policy again for the unload
+# step, so that a run fails the same allocation it would have failed had
+# the recovery check not come between.  Enabling renumbers matches from 1:
+# systematic run k, with MATCHED matches already seen, wants nth=k-MATCHED.
+arm_unload() {
+	if [ "$1" -gt 0 ] && [ "$MODE" != sweep ]; then
+		[ "$2" -eq 0 ] || return 0
+		if [ "$MODE" = systematic ]; then
+			policy_set "nth=$(($1 - $3))" || return 1
 		fi
 	fi
-	[ -n "$r_sig" ]
+	policy_set enable=1
+}
+
+# recover LABEL: with injection off, the driver must work again: a fresh
+# load when it is not loaded, then the workload's exercise.  A failure is
+# the run's finding (stuck): the error path left the driver unusable.
+recover() {
+	saved_step=$r_step
+	r_step=""
+	if ! module_loaded; then
+		step load "" "$1-load" || { r_stuck=1; return 1; }
+	fi
+	step exercise "" "$1-exercise" || { r_stuck=1; return 1; }
+	r_step=$saved_step
 }
 
 # campaign_run RUN: sets r_params r_outcome r_injected r_step r_rc r_sig
-# r_site.
+# r_site.  Run with injection: load, exercise; then, injection off, the
+# recovery check (when something was injected: the driver must work
+# again); injection back on for the unload; then the driver must be gone.
 campaign_run() {
+	run_no=$1
 	r_step=""
 	r_rc=0
 	r_err=""
 	r_hang=0
+	r_stuck=0
+	r_late=0
 	r_site=""
-	dmesg -c >/dev/null
+	kmsg "run $1"
 	if [ "$1" -eq 0 ]; then
 		r_params="baseline"
 		extra="schedule/probability=0 sites_of=matched"
@@ -269,21 +375,44 @@ campaign_run() {
 	mkdir $POL || exit 2
 	if [ "$MODE" = site-unique ] && [ "$1" -gt 0 ] &&
 		! policy_set "${extra%% *}" 2>/dev/null; then
-		# A site allocfail cannot resolve (a function kprobes refuse
-		# to look up): the baseline's ordinal, which may land elsewhere.
+		# A site this boot's allocfail cannot resolve (a function
+		# kprobes refuse to look up): the baseline's ordinal, which
+		# may land elsewhere; the row says so.
 		r_params="$1/$(site_count): ${extra%% *} refused, nth=$(site_first "$1")"
 		extra="nth=$(site_first "$1")"
 	fi
 	# shellcheck disable=SC2086 # POLICY and extra are lists of words
 	policy_set "callers=[$MODULE]" $POLICY $extra enable=1 || exit 2
 
-	if step load && step exercise; then
-		:
+	if step load; then
+		step exercise
 	fi
-	# Always leave the driver unloaded, for the next run.
-	step unload
-
 	echo 0 >$POL/enable
+	inj_steps=$(cat $POL/injected)
+	matched_steps=$(cat $POL/matched)
+	# The baseline checks the workload's exercise can run twice.
+	if [ $r_hang -eq 0 ] && { [ "$inj_steps" -gt 0 ] || [ "$1" -eq 0 ]; }; then
+		recover recover
+	fi
+	if [ $r_hang -eq 0 ]; then
+		arm_unload "$1" "$inj_steps" "$matched_steps" || exit 2
+		step unload
+		unload_rc=$rc
+		echo 0 >$POL/enable
+		if [ "$unload_rc" -ne 0 ] || module_loaded; then
+			# The next run needs a fresh boot: this driver stays.
+			[ $r_hang -eq 1 ] || r_stuck=1
+			r_step=unload
+			r_rc=$unload_rc
+			r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
+			module_loaded && r_err="${r_err:+$r_err; }$MODULE still loaded"
+		elif [ "$(cat $POL/injected)" -gt "$inj_steps" ] &&
+			[ $r_stuck -eq 0 ]; then
+			# The unload path failed: a fresh load must work.
+			recover recover &&
+				{ step unload "" recover-unload || r_stuck=1; }
+		fi
+	fi
 	r_injected=$(cat $POL/injected)
 	r_matched=$(cat $POL/matched)
 	if [ "$1" -eq 0 ]; then
@@ -312,17 +441,36 @@ campaign_run() {
 	esac
 	rmdir $POL
 
-	if find_splat; then
+	find_splat
+	src=$?
+	if [ $src -eq 0 ]; then
 		r_outcome=splat
+		[ $r_late -eq 0 ] || r_step=late
 	elif [ $r_hang -eq 1 ]; then
 		r_outcome=hang
-		r_sig="step $r_step timed out after ${RUN_TIMEOUT}s"
+		r_sig=$r_err
+	elif [ $r_stuck -eq 1 ]; then
+		r_outcome=stuck
+		r_sig=$r_err
+	elif [ $src -eq 2 ]; then
+		# kmemleak is off for the rest of this boot: a leak could not
+		# be seen, so the run proves nothing; a fresh boot goes on.
+		r_outcome=unknown
+		r_sig="kmemleak disabled itself: leaks not checked"
 	elif [ -n "$r_step" ]; then
 		r_outcome=error-returned
 		r_sig=$r_err
 	else
 		r_outcome=clean
 	fi
+	kmsg "run $1 done: $r_outcome"
+}
+
+# late_splat: a splat the kernel printed since the last run ended (what
+# dmesg -c would clear): the run before left something behind.
+late_splat() {
+	r_sig=""
+	scan_kernel_log
 }
 
 # run_line FIELD...: the fields joined by "|" as in an @@RUN line, each

@@ -1,37 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Test target for campaigns: a toy driver whose probe allocates a ring
- * descriptor and its buffers, with an error path that is wrong on purpose.
- * A campaign must report its bugs as findings, and nothing for the clean
- * variant.
+ * descriptor, its buffers and a statistics page, with an error path that is
+ * wrong on purpose in one of the ways a campaign must classify.  A campaign
+ * must report each bug with the right outcome and signature, and nothing
+ * for the clean variant.
  *
- *   insmod allocfail_buggy.ko bug=none	the correct error path
- *   insmod allocfail_buggy.ko bug=leak	forgets to free the descriptor
- *   insmod allocfail_buggy.ko bug=uaf	frees the descriptor, then reads it
+ *   bug=none	the correct error path: frees what it took, -ENOMEM
+ *   bug=leak	forgets to free the descriptor (kmemleak: a splat)
+ *   bug=uaf	frees the descriptor, then reads it (KASAN: a splat)
+ *   bug=oops	frees through the global that is set only on success: a
+ *		NULL dereference (an Oops)
+ *   bug=hang	waits for a refill that never comes (the step hangs)
+ *   bug=late	frees a small cleanup record twice, once through
+ *		kfree_rcu(): KASAN reports it seconds after the probe
+ *		returned (a late splat)
+ *   bug=stuck	keeps the device up without the buffer and never refills
+ *		it: "ring_ok" stays N with injection off (stuck)
+ *   bug=unload	keeps the device up and takes a module reference for a
+ *		refill it never does: rmmod fails (stuck at unload)
+ *   bug=crash	keeps the device up and arms a timer that dereferences the
+ *		missing buffer: an Oops in interrupt context, the guest
+ *		panics (a crash)
  *
- * Every allocation goes to the page allocator, so a probe makes exactly
- * 1 + BUGGY_NR_BUFS allocations the same way each time: the descriptor is
- * larger than the largest kmalloc cache (kmalloc_large(), still tracked by
- * kmemleak), the buffers are order-1 pages.
+ * Every probe allocation goes to the page allocator, so a probe makes
+ * exactly 2 + BUGGY_NR_BUFS allocations the same way each time: the
+ * descriptor is larger than the largest kmalloc cache (kmalloc_large(),
+ * still tracked by kmemleak), the buffers are order-1 pages, the statistics
+ * page order 0, allocated after the buffers or (stats_first=1) before them:
+ * a workload that reaches its sites in another order from boot to boot.
+ * Only the error paths allocate anything more.
  */
+#include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/timer.h>
 
 #define BUGGY_NR_BUFS	2
 
 struct buggy_ring {
 	struct page *bufs[BUGGY_NR_BUFS];
+	unsigned long stats;
 	/* Padding that sends the descriptor past the kmalloc caches. */
 	u8 pad[3 * PAGE_SIZE];
 };
 
+/* What bug=late frees twice. */
+struct buggy_cleanup {
+	struct rcu_head rcu;
+	struct buggy_ring *ring;
+};
+
 static char *bug = "none";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "error path: none, leak or uaf");
+MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload or crash");
+
+static bool stats_first;
+module_param(stats_first, bool, 0444);
+MODULE_PARM_DESC(stats_first, "allocate the statistics page before the buffers");
+
+/* What a workload's exercise checks: every buffer of the ring is there. */
+static bool ring_ok;
+module_param(ring_ok, bool, 0444);
+MODULE_PARM_DESC(ring_ok, "Y when the ring has all its buffers (read-only)");
 
 static struct buggy_ring *ring;
+static DECLARE_COMPLETION(buggy_refilled);
+static struct timer_list buggy_timer;
 
 static void buggy_free_bufs(struct buggy_ring *r)
 {
@@ -42,43 +80,115 @@ static void buggy_free_bufs(struct buggy_ring *r)
 			__free_pages(r->bufs[i], 1);
 }
 
+static void buggy_free(struct buggy_ring *r)
+{
+	buggy_free_bufs(r);
+	free_page(r->stats);
+	kfree(r);
+}
+
+static int buggy_alloc_stats(struct buggy_ring *r)
+{
+	r->stats = __get_free_page(GFP_KERNEL | __GFP_NOWARN);
+	return r->stats ? 0 : -ENOMEM;
+}
+
+/* bug=crash: the timer trusts every buffer to be there. */
+static void buggy_timer_fn(struct timer_list *t)
+{
+	unsigned long flags = 0;
+	int i;
+
+	for (i = 0; i < BUGGY_NR_BUFS; i++)
+		flags |= READ_ONCE(ring->bufs[i]->flags);
+	pr_info("allocfail_buggy: buffer page flags %lx\n", flags);
+}
+
+/* The modes that keep the device up without a buffer: bug=stuck, unload, crash. */
+static int buggy_degraded(struct buggy_ring *r)
+{
+	ring = r;
+	if (!strcmp(bug, "unload")) {
+		/* The reference the refill would drop; no refill comes. */
+		__module_get(THIS_MODULE);
+		ring_ok = true;
+	} else if (!strcmp(bug, "crash")) {
+		timer_setup(&buggy_timer, buggy_timer_fn, 0);
+		mod_timer(&buggy_timer, jiffies + HZ / 10);
+	}
+	return 0;
+}
+
+/* The error path once the descriptor exists; what it does wrong is @bug's. */
+static int buggy_unwind(struct buggy_ring *r)
+{
+	struct buggy_cleanup *c;
+
+	if (!strcmp(bug, "leak")) {
+		buggy_free_bufs(r);		/* and r is never freed */
+		free_page(r->stats);
+	} else if (!strcmp(bug, "uaf")) {
+		kfree(r);
+		buggy_free_bufs(r);		/* reads r after the free */
+	} else if (!strcmp(bug, "oops")) {
+		buggy_free(ring);		/* NULL: set only on success */
+	} else if (!strcmp(bug, "hang")) {
+		/* Nothing ever completes it. */
+		wait_for_completion(&buggy_refilled);
+	} else if (!strcmp(bug, "late")) {
+		c = kzalloc(sizeof(*c), GFP_KERNEL);
+		if (c) {
+			kfree_rcu(c, rcu);
+			kfree(c);		/* and again after a grace period */
+		}
+		buggy_free(r);
+	} else if (!strcmp(bug, "stuck") || !strcmp(bug, "unload") ||
+		   !strcmp(bug, "crash")) {
+		return buggy_degraded(r);
+	} else {
+		buggy_free(r);
+	}
+	return -ENOMEM;
+}
+
 static int __init buggy_init(void)
 {
+	static const char * const bugs[] = {
+		"none", "leak", "uaf", "oops", "hang", "late", "stuck",
+		"unload", "crash",
+	};
 	struct buggy_ring *r;
 	int i;
 
-	if (strcmp(bug, "none") && strcmp(bug, "leak") && strcmp(bug, "uaf")) {
-		pr_warn("allocfail_buggy: bug must be none, leak or uaf\n");
+	for (i = 0; i < ARRAY_SIZE(bugs); i++)
+		if (!strcmp(bug, bugs[i]))
+			break;
+	if (i == ARRAY_SIZE(bugs)) {
+		pr_warn("allocfail_buggy: unknown bug=%s\n", bug);
 		return -EINVAL;
 	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
+	if (stats_first && buggy_alloc_stats(r))
+		return buggy_unwind(r);
 	for (i = 0; i < BUGGY_NR_BUFS; i++) {
 		r->bufs[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
 		if (!r->bufs[i])
-			goto fail;
+			return buggy_unwind(r);
 	}
+	if (!stats_first && buggy_alloc_stats(r))
+		return buggy_unwind(r);
 	ring = r;
+	ring_ok = true;
 	return 0;
-
-fail:
-	if (!strcmp(bug, "leak")) {
-		buggy_free_bufs(r);		/* and r is never freed */
-	} else if (!strcmp(bug, "uaf")) {
-		kfree(r);
-		buggy_free_bufs(r);		/* reads r after the free */
-	} else {
-		buggy_free_bufs(r);
-		kfree(r);
-	}
-	return -ENOMEM;
 }
 
 static void __exit buggy_exit(void)
 {
-	buggy_free_bufs(ring);
-	kfree(ring);
+	if (!strcmp(bug, "crash"))
+		timer_delete_sync(&buggy_timer);
+	buggy_free(ring);
 }
 
 module_init(buggy_init);
