@@ -19,7 +19,8 @@ SCRIPTS := scripts
 SH_FILES := $(shell grep -rlE '^\#!/bin/sh' scripts selftests .ci 2>/dev/null) \
 	$(wildcard campaigns/*.workload campaigns/*.sh)
 C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
-	selftests/allocfail/test_modules/*.c bench/*.c tools/*.c))
+	selftests/allocfail/test_modules/*.c bench/*.c tools/*.c \
+	tests/scan-splats/provoke/*.c))
 
 .PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
 	static-check checkpatch shellcheck demo campaign vm-run vm-shell clean help

@@ -264,7 +264,9 @@ scan_kernel_log() {
 # kmemleak_dead: kmemleak has switched itself off in this boot (it could
 # not allocate its metadata, or hit an error): "no leak" means nothing.
 kmemleak_dead() {
-	dmesg | grep -qE 'kmemleak: Cannot allocate|Kernel memory leak detector disabled|kmemleak: .*disabled'
+	[ -z "${KMEMLEAK_DEAD:-}" ] || return 0
+	dmesg | grep -qE 'kmemleak: Cannot allocate|Kernel memory leak detector disabled|kmemleak: .*disabled' || return 1
+	KMEMLEAK_DEAD=1
 }
 
 # leak_scan: kmemleak's verdict on this run: r_sig set and 0 for a leak,

@@ -24,11 +24,12 @@
  *		panics (a crash)
  *
  * Every probe allocation goes to the page allocator, so a probe makes
- * exactly 2 + BUGGY_NR_BUFS allocations the same way each time: the
+ * exactly 1 + BUGGY_NR_BUFS allocations the same way each time: the
  * descriptor is larger than the largest kmalloc cache (kmalloc_large(),
- * still tracked by kmemleak), the buffers are order-1 pages, the statistics
- * page order 0, allocated after the buffers or (stats_first=1) before them:
- * a workload that reaches its sites in another order from boot to boot.
+ * still tracked by kmemleak), the buffers are order-1 pages; with stats=1
+ * one more, an order-0 statistics page, after the buffers, with stats=2
+ * before them: a workload that reaches its sites in another order from
+ * boot to boot.
  * Only the error paths allocate anything more.
  */
 #include <linux/completion.h>
@@ -58,9 +59,9 @@ static char *bug = "none";
 module_param(bug, charp, 0444);
 MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload or crash");
 
-static bool stats_first;
-module_param(stats_first, bool, 0444);
-MODULE_PARM_DESC(stats_first, "allocate the statistics page before the buffers");
+static int stats;
+module_param(stats, int, 0444);
+MODULE_PARM_DESC(stats, "statistics page: 0 none, 1 after the buffers, 2 before them");
 
 /* What a workload's exercise checks: every buffer of the ring is there. */
 static bool ring_ok;
@@ -170,14 +171,14 @@ static int __init buggy_init(void)
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
-	if (stats_first && buggy_alloc_stats(r))
+	if (stats == 2 && buggy_alloc_stats(r))
 		return buggy_unwind(r);
 	for (i = 0; i < BUGGY_NR_BUFS; i++) {
 		r->bufs[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
 		if (!r->bufs[i])
 			return buggy_unwind(r);
 	}
-	if (!stats_first && buggy_alloc_stats(r))
+	if (stats == 1 && buggy_alloc_stats(r))
 		return buggy_unwind(r);
 	ring = r;
 	ring_ok = true;
