@@ -214,23 +214,26 @@ heartbeat() {
 	echo "@@STEP $run_no $1"
 }
 
-# step NAME [as LABEL]: run wl_NAME under RUN_TIMEOUT; the first failure
-# is the run's (LABEL names it, e.g. recover-exercise).
+# step NAME [LABEL]: run wl_NAME under RUN_TIMEOUT; the first failure is
+# the run's (LABEL, e.g. recover-exercise, names it; NAME by default).
 step() {
-	label=${3:-$1}
+	label=${2:-$1}
 	heartbeat "$label"
 	timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
 		>/tmp/step.out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && return 0
-	if [ -z "$r_step" ]; then
+	# A hang outweighs an earlier failure: it is the run's whatever came
+	# before.
+	if [ $rc -eq 124 ] || [ $rc -eq 143 ]; then
+		r_hang=1
+		r_step=$label
+		r_rc=$rc
+		r_err="step $label timed out after ${RUN_TIMEOUT}s$(hung_where)"
+	elif [ -z "$r_step" ]; then
 		r_step=$label
 		r_rc=$rc
 		r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
-		if [ $rc -eq 124 ] || [ $rc -eq 143 ]; then
-			r_hang=1
-			r_err="step $label timed out after ${RUN_TIMEOUT}s$(hung_where)"
-		fi
 	fi
 	return 1
 }
@@ -273,6 +276,9 @@ kmemleak_dead() {
 # 1 for none, 2 when it cannot tell (kmemleak off, a scan refused).
 leak_scan() {
 	[ "$LEAK_SCAN" = 1 ] || return 1
+	# A kernel without kmemleak checks no leaks (a known limit of that
+	# kernel); one whose kmemleak stopped cannot tell.
+	[ -e $KMEMLEAK ] || return 1
 	[ -w $KMEMLEAK ] || return 2
 	heartbeat leak-scan
 	# kmemleak reports an object once it is 5 s old; two scans, as its
@@ -341,9 +347,9 @@ recover() {
 	saved_step=$r_step
 	r_step=""
 	if ! module_loaded; then
-		step load "" "$1-load" || { r_stuck=1; return 1; }
+		step load "$1-load" || { r_stuck=1; return 1; }
 	fi
-	step exercise "" "$1-exercise" || { r_stuck=1; return 1; }
+	step exercise "$1-exercise" || { r_stuck=1; return 1; }
 	r_step=$saved_step
 }
 
@@ -389,30 +395,44 @@ campaign_run() {
 	if step load; then
 		step exercise
 	fi
-	echo 0 >$POL/enable
-	inj_steps=$(cat $POL/injected)
-	matched_steps=$(cat $POL/matched)
-	# The baseline checks the workload's exercise can run twice.
-	if [ $r_hang -eq 0 ] && { [ "$inj_steps" -gt 0 ] || [ "$1" -eq 0 ]; }; then
-		recover recover
+	# The baseline counts and maps in one window, as the kernel numbers
+	# matches from enable: its check of the workload comes after.
+	inj_steps=0
+	if [ "$1" -gt 0 ]; then
+		echo 0 >$POL/enable
+		inj_steps=$(cat $POL/injected)
+		matched_steps=$(cat $POL/matched)
+		if [ $r_hang -eq 0 ] && [ "$inj_steps" -gt 0 ]; then
+			recover recover
+		fi
+		[ $r_hang -eq 1 ] ||
+			arm_unload "$1" "$inj_steps" "$matched_steps" || exit 2
 	fi
 	if [ $r_hang -eq 0 ]; then
-		arm_unload "$1" "$inj_steps" "$matched_steps" || exit 2
 		step unload
 		unload_rc=$rc
 		echo 0 >$POL/enable
 		if [ "$unload_rc" -ne 0 ] || module_loaded; then
 			# The next run needs a fresh boot: this driver stays.
-			[ $r_hang -eq 1 ] || r_stuck=1
-			r_step=unload
-			r_rc=$unload_rc
-			r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
-			module_loaded && r_err="${r_err:+$r_err; }$MODULE still loaded"
+			r_stuck=1
+			if [ $r_hang -eq 0 ]; then
+				r_step=unload
+				r_rc=$unload_rc
+				r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
+				module_loaded &&
+					r_err="${r_err:+$r_err; }$MODULE still loaded"
+			fi
 		elif [ "$(cat $POL/injected)" -gt "$inj_steps" ] &&
 			[ $r_stuck -eq 0 ]; then
 			# The unload path failed: a fresh load must work.
 			recover recover &&
-				{ step unload "" recover-unload || r_stuck=1; }
+				{ step unload recover-unload || r_stuck=1; }
+		elif [ "$1" -eq 0 ] && [ -z "$r_step" ]; then
+			# The workload must work again on a fresh load, and its
+			# exercise twice on one load, as recovery checks need.
+			recover baseline &&
+				{ step exercise baseline-exercise-again &&
+				step unload baseline-unload || r_stuck=1; }
 		fi
 	fi
 	r_injected=$(cat $POL/injected)
