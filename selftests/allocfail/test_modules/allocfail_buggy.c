@@ -12,9 +12,10 @@
  *   bug=oops	frees through the global that is set only on success: a
  *		NULL dereference (an Oops)
  *   bug=hang	waits for a refill that never comes (the step hangs)
- *   bug=late	frees a small cleanup record twice, once through
- *		kfree_rcu(): KASAN reports it seconds after the probe
- *		returned (a late splat)
+ *   bug=late	keeps the device up with a cleanup record that the
+ *		module's exit frees twice, once through kfree_rcu():
+ *		KASAN reports it seconds after rmmod returned (a late
+ *		splat)
  *   bug=stuck	keeps the device up without the buffer and never refills
  *		it: "ring_ok" stays N with injection off (stuck)
  *   bug=unload	keeps the device up and takes a module reference for a
@@ -69,6 +70,7 @@ module_param(ring_ok, bool, 0444);
 MODULE_PARM_DESC(ring_ok, "Y when the ring has all its buffers (read-only)");
 
 static struct buggy_ring *ring;
+static struct buggy_cleanup *cleanup;
 static DECLARE_COMPLETION(buggy_refilled);
 static struct timer_list buggy_timer;
 
@@ -105,13 +107,20 @@ static void buggy_timer_fn(struct timer_list *t)
 	pr_info("allocfail_buggy: buffer page flags %lx\n", flags);
 }
 
-/* The modes that keep the device up without a buffer: bug=stuck, unload, crash. */
+/*
+ * The modes that keep the device up without the buffer that failed:
+ * bug=stuck, unload, late and crash.
+ */
 static int buggy_degraded(struct buggy_ring *r)
 {
 	ring = r;
 	if (!strcmp(bug, "unload")) {
 		/* The reference the refill would drop; no refill comes. */
 		__module_get(THIS_MODULE);
+		ring_ok = true;
+	} else if (!strcmp(bug, "late")) {
+		/* What the exit must free once; it frees it twice. */
+		cleanup = kzalloc(sizeof(*cleanup), GFP_KERNEL);
 		ring_ok = true;
 	} else if (!strcmp(bug, "crash")) {
 		timer_setup(&buggy_timer, buggy_timer_fn, 0);
@@ -123,7 +132,9 @@ static int buggy_degraded(struct buggy_ring *r)
 /* The error path once the descriptor exists; what it does wrong is @bug's. */
 static int buggy_unwind(struct buggy_ring *r)
 {
-	struct buggy_cleanup *c;
+	if (!strcmp(bug, "stuck") || !strcmp(bug, "unload") ||
+	    !strcmp(bug, "late") || !strcmp(bug, "crash"))
+		return buggy_degraded(r);
 
 	if (!strcmp(bug, "leak")) {
 		buggy_free_bufs(r);		/* and r is never freed */
@@ -136,16 +147,6 @@ static int buggy_unwind(struct buggy_ring *r)
 	} else if (!strcmp(bug, "hang")) {
 		/* Nothing ever completes it. */
 		wait_for_completion(&buggy_refilled);
-	} else if (!strcmp(bug, "late")) {
-		c = kzalloc(sizeof(*c), GFP_KERNEL);
-		if (c) {
-			kfree_rcu(c, rcu);
-			kfree(c);		/* and again after a grace period */
-		}
-		buggy_free(r);
-	} else if (!strcmp(bug, "stuck") || !strcmp(bug, "unload") ||
-		   !strcmp(bug, "crash")) {
-		return buggy_degraded(r);
 	} else {
 		buggy_free(r);
 	}
@@ -189,6 +190,10 @@ static void __exit buggy_exit(void)
 {
 	if (!strcmp(bug, "crash"))
 		timer_delete_sync(&buggy_timer);
+	if (cleanup) {
+		kfree_rcu(cleanup, rcu);
+		kfree(cleanup);		/* and again after a grace period */
+	}
 	buggy_free(ring);
 }
 

@@ -8,7 +8,7 @@
  *   echo KIND > /sys/kernel/debug/allocfail_splat
  *
  * bug		BUG_ON()				kernel BUG at
- * gpf		a non-canonical address			general protection fault
+ * gpf		a non-canonical address (not via KASAN)	general protection fault
  * ubsan	an index past an array's end		UBSAN: array-index-out-of-bounds
  * refcount	refcount_inc() on zero			refcount_t: addition on 0
  * list_add	list_add() next to a corrupted entry	list_add corruption
@@ -17,7 +17,7 @@
  * rcu_stall	a kthread spinning 8 s, preemption off	rcu: INFO: ... detected stall
  * exp_stall	the same, and an expedited grace period	... detected expedited stalls
  * netdev_ref	a reference to lo of the namespace of	unregister_netdevice:
- *		the writer, dropped 5 s after it ends	waiting for lo
+ *		the writer, dropped 6 s later	waiting for lo
  * sched_atomic	schedule() with preemption off		BUG: scheduling while atomic
  * panic	panic()					Kernel panic - not syncing
  *
@@ -82,6 +82,18 @@ static noinline void splat_ubsan(int i)
 	pr_info("allocfail_splat: ring[%d] = %d\n", i, ring[i & 3]);
 }
 
+/*
+ * A load from a non-canonical address, in assembly so that KASAN does not
+ * check (and report) it first: the general protection fault alone.
+ */
+static noinline void splat_gpf(void)
+{
+	unsigned long v;
+
+	asm volatile("movq (%1), %0" : "=r" (v) : "r" (0xdead000000000000UL));
+	pr_info("allocfail_splat: %lx\n", v);
+}
+
 static noinline void splat_bad_list(void)
 {
 	LIST_HEAD(head);
@@ -100,8 +112,7 @@ static int splat_trigger(const char *kind)
 	if (!strcmp(kind, "bug")) {
 		BUG_ON(kind[0] == 'b');
 	} else if (!strcmp(kind, "gpf")) {
-		pr_info("allocfail_splat: %lx\n",
-			*(volatile unsigned long *)0xdead000000000000UL);
+		splat_gpf();
 	} else if (!strcmp(kind, "ubsan")) {
 		splat_ubsan(splat_index);
 	} else if (!strcmp(kind, "refcount")) {
@@ -126,7 +137,7 @@ static int splat_trigger(const char *kind)
 		if (!held_dev)
 			return -ENODEV;
 		/* Dropped after the namespace's end has waited a while. */
-		schedule_delayed_work(&splat_release_work, 30 * HZ);
+		schedule_delayed_work(&splat_release_work, 6 * HZ);
 	} else if (!strcmp(kind, "sched_atomic")) {
 		preempt_disable();
 		schedule();
