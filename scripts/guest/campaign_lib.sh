@@ -465,6 +465,16 @@ campaign_run() {
 
 	find_splat
 	src=$?
+	# The kernel's own report of the hang this run timed out on names it;
+	# the run is still a hang.
+	if [ $src -eq 0 ] && [ $r_hang -eq 1 ]; then
+		case $r_sig in
+		"INFO: task hung"* | "BUG: soft lockup"* | "INFO: rcu detected"*)
+			src=1
+			r_err="$r_err ($r_sig)"
+			;;
+		esac
+	fi
 	if [ $src -eq 0 ]; then
 		r_outcome=splat
 		[ $r_late -eq 0 ] || r_step=late
