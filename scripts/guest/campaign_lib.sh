@@ -365,6 +365,7 @@ campaign_run() {
 	r_hang=0
 	r_stuck=0
 	r_late=0
+	unset r_step_splat
 	r_site=""
 	kmsg "run $1"
 	if [ "$1" -eq 0 ]; then
@@ -416,6 +417,8 @@ campaign_run() {
 			# The next run needs a fresh boot: this driver stays.
 			r_stuck=1
 			if [ $r_hang -eq 0 ]; then
+				# A splat outweighs this: its step stays.
+				r_step_splat=$r_step
 				r_step=unload
 				r_rc=$unload_rc
 				r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
@@ -477,6 +480,7 @@ campaign_run() {
 	fi
 	if [ $src -eq 0 ]; then
 		r_outcome=splat
+		[ -z "${r_step_splat+set}" ] || r_step=$r_step_splat
 		[ $r_late -eq 0 ] || r_step=late
 	elif [ $r_hang -eq 1 ]; then
 		r_outcome=hang
