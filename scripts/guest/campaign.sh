@@ -52,9 +52,6 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 	campaign_run "$run"
 	echo "@@RUN $(run_line "$run" "$r_params" "$r_outcome" "$r_injected" \
 		"$r_step" "$r_rc" "$r_sig" "$r_site")"
-	# A leak's own report (written to the kernel log) is not the next
-	# run's late splat.
-	[ "$r_outcome" != splat ] || dmesg -c >/dev/null
 	if [ "$run" -eq 0 ]; then
 		if [ "$r_outcome" != clean ]; then
 			echo "campaign: baseline run failed ($r_outcome at $r_step: $r_sig)" >&2
