@@ -39,6 +39,8 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 		[ "$run" -le "$(site_count)" ] || break
 	fi
 	[ "$run" -le "$MAX_RUNS" ] || break
+	run_no=$run
+	heartbeat begin
 	# What the run before left behind and printed since: its finding.
 	if late_splat; then
 		if [ -n "$prev" ]; then

@@ -84,6 +84,7 @@ campaign_prepare() {
 		mount -t configfs configfs /sys/kernel/config
 	grep -q " /sys/kernel/debug " /proc/mounts ||
 		mount -t debugfs debugfs /sys/kernel/debug
+	heartbeat prepare
 	modprobe allocfail || exit 2
 	# Campaign runs scan for leaks themselves, when each run is over.
 	[ -w $KMEMLEAK ] && echo scan=off >$KMEMLEAK
@@ -208,10 +209,11 @@ kmsg() {
 	echo "allocfail-campaign: $*" >/dev/kmsg
 }
 
-# heartbeat WHAT: tell the host the run is alive and what it is doing; the
-# host's per-run limit (vm-run's RUN_LIMIT) counts from the last one.
+# heartbeat WHAT: tell the host the run is alive and what it is doing, at
+# what guest uptime (scripts/campaign-timing sums the phases); the host's
+# per-run limit (vm-run's RUN_LIMIT) counts from the last one.
 heartbeat() {
-	echo "@@STEP $run_no $1"
+	echo "@@STEP ${run_no:--} $1 $(cut -d' ' -f1 /proc/uptime)"
 }
 
 # step NAME [LABEL]: run wl_NAME under RUN_TIMEOUT; the first failure is
@@ -308,10 +310,12 @@ leak_scan() {
 # r_late=1).  Returns 2 when there is none and kmemleak could not tell.
 find_splat() {
 	r_sig=""
+	heartbeat scan
 	scan_kernel_log && return 0
 	leak_scan
 	lrc=$?
 	[ $lrc -eq 0 ] && return 0
+	heartbeat late-scan
 	[ "$LEAK_SCAN" = 1 ] || sleep "$SETTLE"
 	if scan_kernel_log; then
 		r_late=1
@@ -500,6 +504,7 @@ campaign_run() {
 		r_outcome=clean
 	fi
 	kmsg "run $1 done: $r_outcome"
+	heartbeat end
 }
 
 # late_splat: a splat the kernel printed since the last run ended (what
