@@ -10,7 +10,8 @@
 # The baseline prints its site map, "@@SITE line" each, which the host
 # keeps and hands to every later boot (SITES_MAPPED=1, the map already at
 # /tmp/campaign.sites): a map derived again in another boot would name
-# other sites under the same numbers.  A splat the kernel printed after a
+# other sites under the same numbers.  Then "@@PLAN N": the last run the
+# campaign plans (the host's progress estimate).  A splat the kernel printed after a
 # run's own scans is that run's: "@@LATE run|signature".
 # Exit status: 0 the campaign is done; 3 the next run needs a fresh kernel
 # (a splat: lockdep and KASAN report once per boot; a
@@ -61,6 +62,7 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 		fi
 		[ "$MODE" != site-unique ] ||
 			sed 's/^/@@SITE /' "$SITEMAP"
+		echo "@@PLAN $(plan_last)"
 	fi
 	case $r_outcome in
 	# KASAN reports once per boot, lockdep switches itself off, an Oops

@@ -507,6 +507,18 @@ campaign_run() {
 	heartbeat end
 }
 
+# plan_last: the last run the campaign plans, once the baseline ran: the
+# host's progress counts towards it.
+plan_last() {
+	case $MODE in
+	systematic) p=$((r_matched + 1)) ;;
+	site-unique) p=$(site_count) ;;
+	*) p=$(sweep_count) ;;
+	esac
+	[ "$p" -le "$MAX_RUNS" ] || p=$MAX_RUNS
+	echo "$p"
+}
+
 # late_splat: a splat the kernel printed since the last run ended (what
 # dmesg -c would clear): the run before left something behind.
 late_splat() {
