@@ -28,18 +28,34 @@ campaign_prepare
 SHARD=${SHARD:-0/1}
 run=${START:-0}
 prev=""
-while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
-	if [ "$MODE" = sweep ] && [ "$run" -gt "$(sweep_count)" ]; then
-		break
+
+# past_end RUN: RUN is beyond what this boot runs.
+past_end() {
+	[ -z "${STOP:-}" ] || [ "$1" -le "$STOP" ] || return 0
+	if [ "$MODE" = sweep ] && [ "$1" -gt "$(sweep_count)" ]; then
+		return 0
 	fi
-	if [ "$MODE" = site-unique ] && [ "$run" -gt 0 ]; then
+	if [ "$MODE" = site-unique ] && [ "$1" -gt 0 ]; then
 		if [ -z "${SITES_MAPPED:-}" ]; then
-			echo "campaign: run $run needs the baseline's site map" >&2
+			echo "campaign: run $1 needs the baseline's site map" >&2
 			exit 2
 		fi
-		[ "$run" -le "$(site_count)" ] || break
+		[ "$1" -le "$(site_count)" ] || return 0
 	fi
-	[ "$run" -le "$MAX_RUNS" ] || break
+	[ "$1" -gt "$MAX_RUNS" ]
+}
+
+# SNAPSHOT=1 (the host's vm-run saves and restores the VM): the kernel as
+# it is now is every run's.  The host saves the VM at "@@READY" and, after
+# each run, restores it at "@@RESTORE N", which lands back in this read
+# with N: a splat, a hang, a driver that would not unload cost a restore,
+# not a boot, and no run sees what an earlier one left behind.
+if [ "${SNAPSHOT:-0}" = 1 ]; then
+	stty -F /dev/ttyS1 -echo 2>/dev/null
+	echo "@@READY $run"
+	read -r run </dev/ttyS1
+fi
+while ! past_end "$run"; do
 	run_no=$run
 	heartbeat begin
 	# What the run before left behind and printed since: its finding.
@@ -64,13 +80,15 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 			sed 's/^/@@SITE /' "$SITEMAP"
 		echo "@@PLAN $(plan_last)"
 	fi
+	fresh=0
 	case $r_outcome in
 	# KASAN reports once per boot, lockdep switches itself off, an Oops
 	# silences the hung-task detector; after a leak, kmemleak missed the
 	# next run's leak in the same boot (2026-11-27).
-	splat | hang | unknown) exit 3 ;;
-	stuck) [ "$r_step" != unload ] || exit 3 ;;
+	splat | hang | unknown) fresh=1 ;;
+	stuck) [ "$r_step" != unload ] || fresh=1 ;;
 	esac
+	[ "${SNAPSHOT:-0}" = 1 ] || [ $fresh -eq 0 ] || exit 3
 	# Systematic: the first run that injects nothing has failed every
 	# matching allocation of the workload once.
 	if [ "$MODE" = systematic ] && [ "$run" -gt 0 ] &&
@@ -80,6 +98,16 @@ while [ -z "${STOP:-}" ] || [ "$run" -le "$STOP" ]; do
 	prev=$run
 	# Sharded (SHARD=j/N from the host): this VM runs every N-th run.
 	run=$((run + ${SHARD#*/}))
+	if [ "${SNAPSHOT:-0}" = 1 ]; then
+		# The baseline's map is not in the snapshot: the host hands it
+		# to the next boot.
+		[ "$prev" -ne 0 ] || [ "$MODE" != site-unique ] || exit 3
+		past_end "$run" && break
+		echo "@@RESTORE $run"
+		# The host restores the VM: this never returns.
+		sleep 86400
+		exit 1
+	fi
 done
 echo "@@DONE"
 exit 0
