@@ -283,6 +283,10 @@ uptime_s() {
 # 1 for none, 2 when it cannot tell (kmemleak off, a scan refused).
 leak_scan() {
 	[ "$LEAK_SCAN" = 1 ] || return 1
+	# A run that injected nothing took the baseline's path, whose scan
+	# found no leak (or the campaign would have stopped there): its two
+	# scans, half a run's time, would tell nothing new.
+	[ "$run_no" -eq 0 ] || [ "${r_injected:-1}" -ne 0 ] || return 1
 	# A kernel without kmemleak checks no leaks (a known limit of that
 	# kernel); one whose kmemleak stopped cannot tell.
 	[ -e $KMEMLEAK ] || return 1
