@@ -9,6 +9,26 @@
 TOPDIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 : "${KVER_SERIES:=6.12}"
 
+# new_lines FILE SEEN OUT: the complete lines of FILE (one still being
+# written to) past its first SEEN, into OUT; prints how many FILE has
+# now.  How a host script follows a guest's output.log as it grows.
+new_lines() {
+	nl_n=0
+	[ ! -f "$1" ] || nl_n=$(wc -l <"$1")
+	if [ "$nl_n" -gt "$2" ]; then
+		sed -n "$(($2 + 1)),${nl_n}p" "$1" >"$3"
+	else
+		: >"$3"
+	fi
+	echo "$nl_n"
+}
+
+# last_run CSV: the number of the last run a campaign's results.csv
+# records, or -1.
+last_run() {
+	awk -F, 'NR > 1 { r = $2 } END { print (r == "" ? -1 : r) }' "$1"
+}
+
 die() {
 	echo "$(basename -- "$0"): $*" >&2
 	exit 1
