@@ -6,9 +6,10 @@
 # run as soon as it is done:
 #   @@RUN run|params|outcome|injected|step|rc|signature|site
 # before it "@@BEGIN run", so the host knows which run a dead VM was in,
-# "@@STATE run tainted=T runs=N" (the kernel's taint flags, and how many
-# runs this kernel has seen), and "@@STEP run step uptime" as each step
-# starts (the host's per-run limit, campaign-timing's phases).
+# "@@STATE run tainted=T runs=N clock=C" (the kernel's taint flags, how
+# many runs this kernel has seen, its clocksource), and "@@STEP run step
+# uptime" as each step starts (the host's per-run limit, campaign-timing's
+# phases).
 # The baseline prints its site map, "@@SITE line" each, which the host
 # keeps and hands to every later boot (SITES_MAPPED=1, the map already at
 # /tmp/campaign.sites): a map derived again in another boot would name
@@ -75,9 +76,10 @@ while ! past_end "$run"; do
 	echo "@@BEGIN $run"
 	# What this kernel has been through: its taint flags, and how many
 	# runs it has seen (this one included; 1 in every run restored from
-	# the snapshot).
+	# the snapshot), and its clocksource (a restored TSC leaps
+	# forward: vm-run).
 	echo $(($(cat /tmp/campaign.runs 2>/dev/null || echo 0) + 1)) >/tmp/campaign.runs
-	echo "@@STATE $run tainted=$(cat /proc/sys/kernel/tainted) runs=$(cat /tmp/campaign.runs)"
+	echo "@@STATE $run tainted=$(cat /proc/sys/kernel/tainted) runs=$(cat /tmp/campaign.runs) clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 	campaign_run "$run"
 	echo "@@RUN $(run_line "$run" "$r_params" "$r_outcome" "$r_injected" \
 		"$r_step" "$r_rc" "$r_sig" "$r_site")"
