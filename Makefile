@@ -28,7 +28,7 @@ C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 
 .PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
 	static-check checkpatch shellcheck demo campaign campaign-all vm-run \
-	vm-shell clean help
+	vm-shell patch-verify clean help
 
 all: module
 
@@ -42,6 +42,8 @@ help:
 	@echo "make campaign [CAMPAIGNS='a b'] [ONLY=N] [JOBS=N]   campaigns (null_blk"
 	@echo "                by default), then the report"
 	@echo "make campaign-all   every shipped campaign (hours)"
+	@echo "make patch-verify PATCH=patches/x.patch CAMPAIGN=name RUN=N"
+	@echo "                does the patch fix that run's finding? (two VMs)"
 	@echo "make vm-shell   interactive shell in the test VM"
 
 setup:
@@ -85,6 +87,11 @@ campaign: setup
 
 campaign-all: setup
 	@$(SCRIPTS)/campaign $(ALL_CAMPAIGNS)
+
+# Does a kernel patch fix a finding?  Run RUN of CAMPAIGN with the
+# kernel's module and with the patched one, side by side (FINDINGS.md).
+patch-verify: setup
+	@$(SCRIPTS)/patch-verify '$(PATCH)' '$(CAMPAIGN)' '$(RUN)'
 
 # CMD as typed: $(value) keeps its $ signs from make, the quotes are sh's.
 vm-run: initramfs
