@@ -59,6 +59,10 @@ if [ "${SNAPSHOT:-0}" = 1 ]; then
 	stty -F /dev/ttyS1 -echo 2>/dev/null
 	echo "@@READY $run"
 	read -r run </dev/ttyS1
+	# In the console log, what follows is this run's, though its steps
+	# have not begun: a splat of the restored kernel is the kernel this
+	# run starts from, not the run before it (which the restore undid).
+	kmsg "run $run starts from the snapshot"
 fi
 while ! past_end "$run"; do
 	run_no=$run
