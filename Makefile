@@ -91,7 +91,7 @@ campaign-all: setup
 # Does a kernel patch fix a finding?  Run RUN of CAMPAIGN with the
 # kernel's module and with the patched one, side by side (FINDINGS.md).
 patch-verify: setup
-	@$(SCRIPTS)/patch-verify '$(PATCH)' '$(CAMPAIGN)' '$(RUN)'
+	@$(SCRIPTS)/patch-verify $(PATCH) '$(CAMPAIGN)' '$(RUN)'
 
 # CMD as typed: $(value) keeps its $ signs from make, the quotes are sh's.
 vm-run: initramfs
