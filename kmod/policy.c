@@ -90,8 +90,9 @@ static int af_set_enabled(struct allocfail_policy *p, bool on)
 			WRITE_ONCE(p->deadline, jiffies +
 				   msecs_to_jiffies(p->timeout_ms));
 			WRITE_ONCE(p->has_deadline, true);
-			schedule_delayed_work(&p->expire_work,
-					      msecs_to_jiffies(p->timeout_ms));
+			/* Re-armed, not left as an earlier enable queued it. */
+			mod_delayed_work(system_wq, &p->expire_work,
+					 msecs_to_jiffies(p->timeout_ms));
 		}
 	} else {
 		WRITE_ONCE(p->has_deadline, false);
@@ -102,6 +103,13 @@ static int af_set_enabled(struct allocfail_policy *p, bool on)
 	if (ret) {
 		p->enabled = !on;
 		WRITE_ONCE(p->has_deadline, false);
+		/*
+		 * A failed enable leaves no expiry queued: queued, a later
+		 * enable would not re-arm it, and it would fire before that
+		 * enable's deadline and then never again.
+		 */
+		if (on)
+			cancel_delayed_work(&p->expire_work);
 	}
 	return ret;
 }

@@ -13,7 +13,7 @@ N=10
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 12
+ktap_set_plan 13
 
 af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -53,6 +53,35 @@ sleep 2
 af_expect "timeout_ms=300: nothing fails 2 s later" task 3 GFP_ATOMIC $N 0
 af_expect_eq "timeout_ms=300: the policy disabled itself" \
 	"$(cat $P/enable)/$(dmesg | grep -c 'policy p disabled: its 300 ms time limit passed')" "0/1"
+
+# A refused enable leaves no expiry queued: with  policies enabled
+# a further one is refused (-EBUSY); enabled once a slot is free, its
+# time limit still holds (an expiry queued by the refused enable fired
+# before the new deadline, and nothing re-armed it).
+AF_FULL=64
+i=0
+while [ $i -lt $AF_FULL ]; do
+	af_policy "full$i" orders=10 "callers=[allocfail_helper]" enable=1 ||
+		ktap_exit_fail_msg "cannot enable policy $i of $AF_FULL"
+	i=$((i + 1))
+done
+af_policy late orders=3 "callers=[allocfail_helper]" timeout_ms=8000 ||
+	ktap_exit_fail_msg "cannot create policy"
+refused=no
+echo 1 2>/dev/null >$CFS/late/enable || refused=yes
+echo 0 >$CFS/full0/enable
+echo 1 >$CFS/late/enable
+sleep 11
+af_expect_eq "timeout_ms after a refused enable: refused, then disabled in time" \
+	"$refused/$(cat $CFS/late/enable)" "yes/0"
+echo 0 >$CFS/late/enable
+rmdir $CFS/late
+i=0
+while [ $i -lt $AF_FULL ]; do
+	echo 0 >"$CFS/full$i/enable"
+	rmdir "$CFS/full$i"
+	i=$((i + 1))
+done
 
 # A dry run: probability 0 fails nothing, sites_of=matched maps the sites.
 af_policy dry orders=2-3 "callers=[allocfail_helper]" sites_of=matched \
