@@ -23,6 +23,16 @@ new_lines() {
 	echo "$nl_n"
 }
 
+# The columns of a campaign's results.csv; "more" lists the further distinct
+# splats of a run (separated by "|"), beside the first in "signature".
+# shellcheck disable=SC2034 # used by the scripts that source this
+RESULTS_HEADER=campaign,run,params,outcome,injected,step,rc,signature,site,more
+
+# csv_field TEXT: a value safe between commas.
+csv_field() {
+	printf '%s' "$1" | tr ',"\n' ';  '
+}
+
 # last_run CSV: the number of the last run a campaign's results.csv
 # records, or -1.
 last_run() {
