@@ -103,7 +103,7 @@ void allocfail_edit_callers(struct allocfail_match *m, void *arg)
 
 /*
  * Re-resolve every policy's callers and site in a module, which may have
- * come or gone; called with allocfail_lock held.
+ * come, finished its init or gone; called with allocfail_lock held.
  */
 static void af_callers_refresh(void)
 {
@@ -132,7 +132,12 @@ static int af_module_notify(struct notifier_block *nb, unsigned long action,
 	struct module *mod = data;
 	int slot;
 
-	if (action != MODULE_STATE_COMING && action != MODULE_STATE_GOING)
+	/*
+	 * COMING: its text appears.  LIVE: its init text is about to be
+	 * freed, so ranges in it go.  GOING: all of it goes.
+	 */
+	if (action != MODULE_STATE_COMING && action != MODULE_STATE_LIVE &&
+	    action != MODULE_STATE_GOING)
 		return NOTIFY_DONE;
 	slot = allocfail_self_enter();
 	mutex_lock(&allocfail_lock);

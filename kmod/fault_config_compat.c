@@ -81,8 +81,25 @@ AF_FAULT_ATTR(rl_burst, "verbose_ratelimit_burst", ratelimit_state.burst,
 AF_FAULT_ATTR(task_filter, "task-filter", task_filter, bool, "%d",
 	      af_kstrtobool);
 #ifdef CONFIG_FAULT_INJECTION_STACKTRACE_FILTER
+/*
+ * lib/fault-inject.c saves the stack into an array of this many entries
+ * and trusts the writer to clamp, as its debugfs and (from 6.2) configfs
+ * setters do: a larger depth overflows the stack of every match.
+ */
+#define AF_MAX_STACK_TRACE_DEPTH	32
+
+static int af_kstrtoul_depth(const char *s, unsigned int base,
+			     unsigned long *res)
+{
+	int ret = kstrtoul(s, base, res);
+
+	if (!ret)
+		*res = min_t(unsigned long, *res, AF_MAX_STACK_TRACE_DEPTH);
+	return ret;
+}
+
 AF_FAULT_ATTR(stacktrace_depth, "stacktrace-depth", stacktrace_depth,
-	      unsigned long, "%lu", kstrtoul);
+	      unsigned long, "%lu", af_kstrtoul_depth);
 AF_FAULT_ATTR(require_start, "require-start", require_start, unsigned long,
 	      "0x%016lx", kstrtoul);
 AF_FAULT_ATTR(require_end, "require-end", require_end, unsigned long,

@@ -401,20 +401,38 @@ static ssize_t __af_callers_store(struct config_item *item, const char *page,
 		ret = -ENOMEM;
 		goto out;
 	}
-	ret = allocfail_callers_parse(src, tmp);
-	if (ret)
-		goto out;
+	/*
+	 * Under the lock from parse to publication, as for "site": a module
+	 * coming while the names resolve waits in the notifier, then
+	 * resolves the new list, so "[mod]" cannot be published empty.
+	 */
 	mutex_lock(&allocfail_lock);
-	allocfail_match_update_locked(p, allocfail_edit_callers, tmp);
-	if (tmp->callers)
-		strscpy(p->callers_src, strim(src), AF_CALLERS_LEN);
-	else
-		p->callers_src[0] = '\0';
+	ret = allocfail_callers_parse(src, tmp);
+	if (!ret) {
+		allocfail_match_update_locked(p, allocfail_edit_callers, tmp);
+		if (tmp->callers)
+			strscpy(p->callers_src, strim(src), AF_CALLERS_LEN);
+		else
+			p->callers_src[0] = '\0';
+	}
 	mutex_unlock(&allocfail_lock);
 out:
 	kfree(src);
 	kfree(tmp);
 	return ret ? ret : count;
+}
+
+/*
+ * How many text ranges "callers" resolves to now: one per function, and
+ * per loaded module its core text, plus its init text while its init runs.
+ * A module named in brackets that is not loaded counts 0.
+ */
+static ssize_t af_callers_ranges_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(sysfs_emit(page, "%u\n",
+					 af_match(p)->nr_ranges));
 }
 
 static ssize_t af_site_show(struct config_item *item, char *page)
@@ -724,6 +742,7 @@ AF_STORE_ATTR(sites_of, CONFIGFS_ATTR);
 AF_STORE_ATTR(stats_reset, CONFIGFS_ATTR_WO);
 CONFIGFS_ATTR_RO(af_, stats);
 CONFIGFS_ATTR_RO(af_, sites);
+CONFIGFS_ATTR_RO(af_, callers_ranges);
 
 static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_enable,
@@ -736,6 +755,7 @@ static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_comms,
 	&af_attr_callers,
 	&af_attr_callers_depth,
+	&af_attr_callers_ranges,
 	&af_attr_site,
 	&af_attr_nth,
 	&af_attr_sites_of,

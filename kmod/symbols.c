@@ -66,9 +66,11 @@ static bool af_is_module_node(struct list_head *node)
 }
 
 /*
- * The loaded module @name, unless it is @skip (going away); the caller
- * holds rcu_read_lock().  The walk starts from our own module's node, so
- * it never visits ours: that one is checked by name.
+ * The loaded module @name, unless it is @skip or any other module going
+ * away (its text is about to be freed: a range in it would later cover
+ * whatever reuses the memory); the caller holds rcu_read_lock().  The walk
+ * starts from our own module's node, so it never visits ours: that one is
+ * checked by name.
  */
 static struct module *af_find_module(const char *name,
 				     const struct module *skip)
@@ -82,6 +84,7 @@ static struct module *af_find_module(const char *name,
 			continue;
 		mod = list_entry(pos, struct module, list);
 		if (mod == skip || mod->state == MODULE_STATE_UNFORMED ||
+		    mod->state == MODULE_STATE_GOING ||
 		    strcmp(mod->name, name))
 			continue;
 		return mod;
@@ -90,8 +93,23 @@ static struct module *af_find_module(const char *name,
 }
 
 /*
- * Text ranges (core and init) of the loaded module @name, into @r; returns
- * how many (0 when no such module is loaded, or it is @skip, going away).
+ * @mod's init text is freed once it is live (after the LIVE notifier,
+ * which drops the ranges resolved before): is [@start, @end) in it?
+ */
+static bool af_in_freed_init(struct module *mod, unsigned long start,
+			     unsigned long end)
+{
+	struct af_range r[2];
+
+	if (mod->state != MODULE_STATE_LIVE || af_module_text_ranges(mod, r) < 2)
+		return false;
+	return start < r[1].end && end > r[1].start;
+}
+
+/*
+ * Text ranges of the loaded module @name, into @r: its core text, and its
+ * init text until it is live; returns how many (0 when no such module is
+ * loaded, or it is @skip, going away).
  */
 int allocfail_resolve_module(const char *name, struct af_range *r,
 			     const struct module *skip)
@@ -101,8 +119,12 @@ int allocfail_resolve_module(const char *name, struct af_range *r,
 
 	rcu_read_lock();
 	mod = af_find_module(name, skip);
-	if (mod)
+	if (mod) {
 		n = af_module_text_ranges(mod, r);
+		/* the init range comes second */
+		if (n == 2 && mod->state == MODULE_STATE_LIVE)
+			n = 1;
+	}
 	rcu_read_unlock();
 	return n;
 }
@@ -137,6 +159,8 @@ int allocfail_resolve_module_func(const char *name, const char *func,
 		    strcmp(ks->strtab + sym->st_name, func))
 			continue;
 		ret = af_symbol_range(kallsyms_symbol_value(sym), r);
+		if (!ret && af_in_freed_init(mod, r->start, r->end))
+			ret = -ENOENT;
 		break;
 	}
 out:

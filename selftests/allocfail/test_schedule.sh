@@ -11,7 +11,7 @@
 N=20
 ktap_print_header
 af_setup
-ktap_set_plan 9
+ktap_set_plan 11
 
 # 0x20 is __GFP_HIGH, half of GFP_ATOMIC: numbers are accepted as masks.
 af_policy p orders=3 gfp_require=0x20 "callers=[allocfail_helper]" ||
@@ -44,6 +44,26 @@ echo $((5 * 32768 + 1)) >$S/space
 af_expect "space = 5 order-3 allocations: the rest fail" \
 	task 3 GFP_ATOMIC $N $((N - 5))
 echo 0 >$S/space
+
+# stacktrace-depth: with a require range, every match saves that many
+# frames into the kernel's 32-entry array, so a larger depth is clamped
+# when written (before 6.2 the attributes are allocfail's own: unclamped,
+# the first match overflowed the stack).  Kernels without the stack
+# filter (6.1 on x86_64: CONFIG_FAULT_INJECTION_STACKTRACE_FILTER depends
+# on !X86_64 there) have no such attribute.
+if [ -e $S/stacktrace-depth ]; then
+	echo 1000 >$S/stacktrace-depth
+	af_expect_eq "stacktrace-depth is clamped to 32" \
+		"$(cat $S/stacktrace-depth)" 32
+	echo 0 >$S/require-start
+	echo 0xffffffffffffffff >$S/require-end
+	af_expect "a require range over all text: a match walks 32 frames" \
+		task 3 GFP_ATOMIC $N $N
+	echo 0 >$S/require-end
+else
+	ktap_test_skip "no stacktrace-depth (no stack filter in this kernel)"
+	ktap_test_skip "no require range either"
+fi
 
 echo 1 >$P/stats_reset
 af_expect_eq "stats_reset zeroes the counters and sites" \
