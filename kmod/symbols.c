@@ -191,6 +191,17 @@ static const char * const af_allocator_funcs[] = {
 	"kmalloc_node_trace", "kmalloc_order", "kmalloc_order_trace",
 	"__alloc_skb_frag", "ftrace_ops_assist_func", "arch_ftrace_ops_list_func",
 	"ftrace_regs_caller", "ftrace_caller", "stack_trace_save",
+	/* wrappers: their callers are the sites, not they */
+	"__kvmalloc_node", "kvmalloc_node", "kvmalloc", "kvzalloc",
+	"kvrealloc", "krealloc", "kmemdup", "kmemdup_nul", "kstrdup",
+	"kstrndup", "kstrdup_const", "kmalloc_node", "kmalloc",
+	"vm_area_alloc_pages", "__vmalloc_area_node", "__vmalloc_node_range",
+	"__vmalloc_node", "vmalloc", "vzalloc", "vmalloc_node",
+	"alloc_pages_bulk_array_mempolicy", "alloc_pages_bulk_mempolicy",
+	"alloc_pages_node", "__alloc_pages_node", "__folio_alloc_node",
+	"folio_alloc_mpol", "vma_alloc_folio", "mempool_alloc",
+	"mempool_alloc_slab", "mempool_alloc_pages", "mempool_kmalloc",
+	"mempool_alloc_preallocated",
 };
 
 static bool af_is_allocator_frame(unsigned long addr)

@@ -6,7 +6,8 @@
 # campaign replays), in the form "sites" prints and in the kprobe-style
 # "module:function+offset" form; another offset in the same function
 # matches nothing; the site follows its module when it is unloaded and
-# loaded again, wherever it lands.
+# loaded again, wherever it lands; two callers of one allocator wrapper
+# (kvmalloc) are two sites.
 
 . "$(dirname "$0")/allocfail_lib.sh"
 
@@ -14,7 +15,7 @@ N=10
 HELPER_KO=$ALLOCFAIL_DIR/test_modules/allocfail_helper.ko
 ktap_print_header
 af_setup
-ktap_set_plan 9
+ktap_set_plan 10
 
 # Map the helper's one allocation site, failing nothing.
 af_policy map "callers=[allocfail_helper]" sites_of=matched \
@@ -59,6 +60,19 @@ echo none >$CFS/s/site
 af_expect_eq "site=none reads back as none" "$(cat $CFS/s/site)" none
 # A site filter does not widen a policy: without it, orders=2 fails all.
 af_expect "site=none: the policy's other filters alone" task 2 GFP_KERNEL $N $N
+
+# Two callers of one allocator wrapper are two sites, each named by its
+# caller: kvmalloc() of 16 KiB (past the largest kmalloc cache, so
+# straight to the page allocator) from helper_kvmalloc_a and _b.  Before
+# the wrapper was known, both were "__kvmalloc_node_noprof+0x.." and
+# site= failed whichever came first.
+echo 0 >$CFS/s/enable
+af_policy two orders=2 "callers=[allocfail_helper]" sites_of=matched \
+	schedule/probability=0 enable=1 || ktap_exit_fail_msg "cannot create policy"
+af_alloc kvmalloc2 2 GFP_KERNEL 1 || ktap_exit_fail_msg "helper failed"
+names=$(sed 's/+.*//' $CFS/two/sites | sort -u | tr '\n' ' ')
+af_expect_eq "two callers of kvmalloc: two sites, named by the callers" \
+	"$names" "helper_kvmalloc_a helper_kvmalloc_b "
 
 af_teardown
 ktap_finished

@@ -12,11 +12,15 @@
  * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
  * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL.  __GFP_NOWARN is always added:
  * failures here are expected and their warnings would only bury the console.
+ * Context "kvmalloc2" (process context): kvmalloc(PAGE_SIZE << order)
+ * from two call sites per count, both counted: "sites" must name each
+ * caller, not the wrapper they share.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
 #include <linux/irq_work.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
@@ -126,6 +130,49 @@ static int helper_do_run(const char *ctx)
 	return 0;
 }
 
+/*
+ * Two callers of one allocator wrapper.  The barrier keeps each call from
+ * becoming a tail call, so the return address is in each function.
+ */
+void *helper_kvmalloc_a(size_t size, gfp_t gfp);
+void *helper_kvmalloc_b(size_t size, gfp_t gfp);
+
+noinline void *helper_kvmalloc_a(size_t size, gfp_t gfp)
+{
+	void *p = kvmalloc(size, gfp);
+
+	barrier();
+	return p;
+}
+
+noinline void *helper_kvmalloc_b(size_t size, gfp_t gfp)
+{
+	void *p = kvmalloc(size, gfp);
+
+	barrier();
+	return p;
+}
+
+static void helper_count(struct helper_run *r, void *p)
+{
+	if (p)
+		r->ok++;
+	else
+		r->failed++;
+	kvfree(p);
+}
+
+static void helper_kvmalloc_pair(struct helper_run *r)
+{
+	size_t size = PAGE_SIZE << r->order;
+	unsigned int i;
+
+	for (i = 0; i < r->count; i++) {
+		helper_count(r, helper_kvmalloc_a(size, r->gfp | __GFP_NOWARN));
+		helper_count(r, helper_kvmalloc_b(size, r->gfp | __GFP_NOWARN));
+	}
+}
+
 static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -152,6 +199,8 @@ static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 	ret = helper_parse_gfp(gfp, &run.gfp);
 	if (ret)
 		pr_warn("allocfail_helper: unknown gfp '%s'\n", gfp);
+	else if (!strcmp(ctx, "kvmalloc2"))
+		helper_kvmalloc_pair(&run);
 	else
 		ret = helper_do_run(ctx);
 	mutex_unlock(&helper_lock);
