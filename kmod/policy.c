@@ -661,42 +661,67 @@ static ssize_t __af_stats_reset_store(struct config_item *item,
 	return count;
 }
 
+/* One line of "sites" at most, and the room kept for its closing lines. */
+#define AF_SITE_LINE_LEN	512
+#define AF_SITES_TAIL_ROOM	128
+
 static ssize_t af_sites_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
 	struct af_site *copy;
+	unsigned int i, n, hidden = 0;
 	unsigned long flags;
-	unsigned int i, n;
+	char *line;
 	u64 dropped;
 	ssize_t len = 0;
 	int slot;
 
 	slot = allocfail_self_enter();
 	copy = kmalloc_array(AF_MAX_SITES, sizeof(*copy), GFP_KERNEL);
+	line = kmalloc(AF_SITE_LINE_LEN, GFP_KERNEL);
 	allocfail_self_exit(slot);
-	if (!copy)
+	if (!copy || !line) {
+		kfree(copy);
+		kfree(line);
 		return -ENOMEM;
+	}
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
 	n = p->nr_sites;
 	dropped = p->sites_dropped;
 	memcpy(copy, p->sites, n * sizeof(*copy));
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 
+	/*
+	 * 24 long names with long GFP masks outgrow the page: print the
+	 * lines that fit whole, and say how many did not, in room kept for
+	 * the two closing lines.
+	 */
 	for (i = 0; i < n; i++) {
-		len += sysfs_emit_at(page, len, "%s order=%u gfp=%pGg context=%s count=%llu",
-				     copy[i].name, copy[i].order,
-				     &copy[i].gfp,
-				     allocfail_ctx_names[copy[i].ctx],
-				     copy[i].count);
+		int w = scnprintf(line, AF_SITE_LINE_LEN,
+				  "%s order=%u gfp=%pGg context=%s count=%llu",
+				  copy[i].name, copy[i].order, &copy[i].gfp,
+				  allocfail_ctx_names[copy[i].ctx],
+				  copy[i].count);
+
 		/* Known when matches were numbered (nth, sites_of). */
 		if (copy[i].first)
-			len += sysfs_emit_at(page, len, " first=%llu",
-					     copy[i].first);
-		len += sysfs_emit_at(page, len, "\n");
+			w += scnprintf(line + w, AF_SITE_LINE_LEN - w,
+				       " first=%llu", copy[i].first);
+		w += scnprintf(line + w, AF_SITE_LINE_LEN - w, "\n");
+		if (len + w > PAGE_SIZE - AF_SITES_TAIL_ROOM) {
+			hidden++;
+			continue;
+		}
+		memcpy(page + len, line, w);
+		len += w;
 	}
+	if (hidden)
+		len += sysfs_emit_at(page, len, "# %u more sites not shown: the page is full\n",
+				     hidden);
 	if (dropped)
 		len += sysfs_emit_at(page, len, "# %llu more at sites beyond the first %d\n",
 				     dropped, AF_MAX_SITES);
+	kfree(line);
 	kfree(copy);
 	return len;
 }

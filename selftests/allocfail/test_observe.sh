@@ -13,7 +13,7 @@ N=10
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 13
+ktap_set_plan 15
 
 af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -107,6 +107,26 @@ af_expect "nth=$((N + 1)): the hardirq site is spared" hardirq 3 GFP_ATOMIC $N 0
 af_expect "nth=$((N + 1)): the task site fails once" task 2 GFP_ATOMIC $N 1
 echo 0 >$CFS/replay/enable
 rmdir $CFS/replay
+
+# 24 sites with long names and a long GFP mask outgrow one page: the
+# lines that fit are whole, a closing line counts the others.  Before,
+# the page cut a line in two and dropped the count.
+af_policy full "callers=[allocfail_helper]" \
+	"gfp_require=__GFP_NOMEMALLOC|__GFP_HARDWALL" sites_of=matched \
+	schedule/probability=0 enable=1 || ktap_exit_fail_msg "cannot create policy"
+af_alloc sites24 0 LONG 1 || ktap_exit_fail_msg "helper failed"
+echo 0 >$CFS/full/enable
+cat $CFS/full/sites >/tmp/allocfail-sites
+whole=$(grep -c ' count=1 first=[0-9]*$' /tmp/allocfail-sites)
+hidden=$(sed -n 's/^# \([0-9]*\) more sites not shown: the page is full$/\1/p' \
+	/tmp/allocfail-sites)
+ktap_print_msg "$(wc -c </tmp/allocfail-sites) bytes, $whole whole lines, ${hidden:-no} counted"
+af_expect_eq "24 long sites: every line whole, the rest counted" \
+	"$((whole + ${hidden:-0}))/$(grep -vc -e ' first=[0-9]*$' -e '^# ' /tmp/allocfail-sites)" \
+	"24/0"
+af_expect_true "... and the page was full" test -n "$hidden"
+rm -f /tmp/allocfail-sites
+rmdir $CFS/full
 
 af_teardown
 ktap_finished

@@ -10,11 +10,14 @@
  *
  * context: task, atomic (spinlock held, irqs off), softirq (timer),
  * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
- * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL.  __GFP_NOWARN is always added:
- * failures here are expected and their warnings would only bury the console.
+ * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL, LONG a mask of many flags.
+ * __GFP_NOWARN is always added: failures here are expected and their
+ * warnings would only bury the console.
  * Context "kvmalloc2" (process context): kvmalloc(PAGE_SIZE << order)
  * from two call sites per count, both counted: "sites" must name each
  * caller, not the wrapper they share.
+ * Context "sites24" (process context): the allocation from 24 call sites
+ * with long names per count: "sites" must fit one page whatever it holds.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
@@ -94,6 +97,11 @@ static int helper_parse_gfp(const char *s, gfp_t *gfp)
 		*gfp = GFP_KERNEL;
 	else if (!strcmp(s, "NOFAIL"))
 		*gfp = GFP_KERNEL | __GFP_NOFAIL;
+	/* many flags, so that "sites" prints a long mask */
+	else if (!strcmp(s, "LONG"))
+		*gfp = GFP_KERNEL_ACCOUNT | __GFP_RECLAIMABLE | __GFP_ZERO |
+		       __GFP_NORETRY | __GFP_COMP | __GFP_NOMEMALLOC |
+		       __GFP_HARDWALL;
 	else if (!kstrtoul(s, 0, &v))
 		*gfp = (__force gfp_t)v;
 	else
@@ -173,6 +181,57 @@ static void helper_kvmalloc_pair(struct helper_run *r)
 	}
 }
 
+/*
+ * 24 call sites with long names: with a long GFP mask their "sites" lines
+ * outgrow one page.
+ */
+#define HELPER_SITE(n)							\
+void helper_site_with_a_long_name_to_fill_the_sites_page_##n(struct helper_run *r); \
+noinline void helper_site_with_a_long_name_to_fill_the_sites_page_##n(struct helper_run *r) \
+{									\
+	struct page *page = alloc_pages(r->gfp | __GFP_NOWARN, r->order); \
+									\
+	helper_count_page(r, page);					\
+}
+
+static void helper_count_page(struct helper_run *r, struct page *page)
+{
+	if (page) {
+		__free_pages(page, r->order);
+		r->ok++;
+	} else {
+		r->failed++;
+	}
+}
+
+HELPER_SITE(00) HELPER_SITE(01) HELPER_SITE(02) HELPER_SITE(03)
+HELPER_SITE(04) HELPER_SITE(05) HELPER_SITE(06) HELPER_SITE(07)
+HELPER_SITE(08) HELPER_SITE(09) HELPER_SITE(10) HELPER_SITE(11)
+HELPER_SITE(12) HELPER_SITE(13) HELPER_SITE(14) HELPER_SITE(15)
+HELPER_SITE(16) HELPER_SITE(17) HELPER_SITE(18) HELPER_SITE(19)
+HELPER_SITE(20) HELPER_SITE(21) HELPER_SITE(22) HELPER_SITE(23)
+
+#define HELPER_SITE_FN(n) helper_site_with_a_long_name_to_fill_the_sites_page_##n
+static void (* const helper_sites[])(struct helper_run *r) = {
+	HELPER_SITE_FN(00), HELPER_SITE_FN(01), HELPER_SITE_FN(02),
+	HELPER_SITE_FN(03), HELPER_SITE_FN(04), HELPER_SITE_FN(05),
+	HELPER_SITE_FN(06), HELPER_SITE_FN(07), HELPER_SITE_FN(08),
+	HELPER_SITE_FN(09), HELPER_SITE_FN(10), HELPER_SITE_FN(11),
+	HELPER_SITE_FN(12), HELPER_SITE_FN(13), HELPER_SITE_FN(14),
+	HELPER_SITE_FN(15), HELPER_SITE_FN(16), HELPER_SITE_FN(17),
+	HELPER_SITE_FN(18), HELPER_SITE_FN(19), HELPER_SITE_FN(20),
+	HELPER_SITE_FN(21), HELPER_SITE_FN(22), HELPER_SITE_FN(23),
+};
+
+static void helper_sites24(struct helper_run *r)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < r->count; i++)
+		for (j = 0; j < ARRAY_SIZE(helper_sites); j++)
+			helper_sites[j](r);
+}
+
 static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
@@ -201,6 +260,8 @@ static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 		pr_warn("allocfail_helper: unknown gfp '%s'\n", gfp);
 	else if (!strcmp(ctx, "kvmalloc2"))
 		helper_kvmalloc_pair(&run);
+	else if (!strcmp(ctx, "sites24"))
+		helper_sites24(&run);
 	else
 		ret = helper_do_run(ctx);
 	mutex_unlock(&helper_lock);
