@@ -374,6 +374,40 @@ static ssize_t __af_comms_store(struct config_item *item, const char *page,
 			       af_edit_comms);
 }
 
+/*
+ * Parse @src (names of functions and modules) into @tmp with @parse and
+ * publish it with @edit, keeping the text in @dst (@len) while @on says
+ * the filter is in force.  Under the lock from parse to publication: a
+ * module coming while the names resolve waits in the notifier, then
+ * resolves the new text, so "[mod]" cannot be published unresolved.
+ */
+static int af_store_resolved(struct allocfail_policy *p, char *src,
+			     struct allocfail_match *tmp,
+			     int (*parse)(const char *, struct allocfail_match *),
+			     void (*edit)(struct allocfail_match *, void *),
+			     bool (*on)(const struct allocfail_match *),
+			     char *dst, size_t len)
+{
+	int ret;
+
+	mutex_lock(&allocfail_lock);
+	ret = parse(src, tmp);
+	if (!ret) {
+		allocfail_match_update_locked(p, edit, tmp);
+		if (on(tmp))
+			strscpy(dst, strim(src), len);
+		else
+			dst[0] = '\0';
+	}
+	mutex_unlock(&allocfail_lock);
+	return ret;
+}
+
+static bool af_callers_on(const struct allocfail_match *m)
+{
+	return m->callers;
+}
+
 static ssize_t af_callers_show(struct config_item *item, char *page)
 {
 	struct allocfail_policy *p = to_policy(item);
@@ -401,21 +435,9 @@ static ssize_t __af_callers_store(struct config_item *item, const char *page,
 		ret = -ENOMEM;
 		goto out;
 	}
-	/*
-	 * Under the lock from parse to publication, as for "site": a module
-	 * coming while the names resolve waits in the notifier, then
-	 * resolves the new list, so "[mod]" cannot be published empty.
-	 */
-	mutex_lock(&allocfail_lock);
-	ret = allocfail_callers_parse(src, tmp);
-	if (!ret) {
-		allocfail_match_update_locked(p, allocfail_edit_callers, tmp);
-		if (tmp->callers)
-			strscpy(p->callers_src, strim(src), AF_CALLERS_LEN);
-		else
-			p->callers_src[0] = '\0';
-	}
-	mutex_unlock(&allocfail_lock);
+	ret = af_store_resolved(p, src, tmp, allocfail_callers_parse,
+				allocfail_edit_callers, af_callers_on,
+				p->callers_src, AF_CALLERS_LEN);
 out:
 	kfree(src);
 	kfree(tmp);
@@ -443,10 +465,16 @@ static ssize_t af_site_show(struct config_item *item, char *page)
 					 p->site_src : "none"));
 }
 
-/*
- * Under the lock from parse to publication, so that a module coming
- * meanwhile is resolved either here or by the module notifier's refresh.
- */
+static int af_site_parse(const char *buf, struct allocfail_match *m)
+{
+	return allocfail_site_fill(buf, m, true, NULL);
+}
+
+static bool af_site_on(const struct allocfail_match *m)
+{
+	return m->site_on;
+}
+
 static ssize_t __af_site_store(struct config_item *item, const char *page,
 			       size_t count)
 {
@@ -463,16 +491,8 @@ static ssize_t __af_site_store(struct config_item *item, const char *page,
 	tmp = kzalloc(sizeof(*tmp), GFP_KERNEL);
 	if (!tmp)
 		return -ENOMEM;
-	mutex_lock(&allocfail_lock);
-	ret = allocfail_site_fill(src, tmp, true, NULL);
-	if (!ret) {
-		allocfail_match_update_locked(p, allocfail_edit_site, tmp);
-		if (tmp->site_on)
-			strscpy(p->site_src, strim(src), sizeof(p->site_src));
-		else
-			p->site_src[0] = '\0';
-	}
-	mutex_unlock(&allocfail_lock);
+	ret = af_store_resolved(p, src, tmp, af_site_parse, allocfail_edit_site,
+				af_site_on, p->site_src, sizeof(p->site_src));
 	kfree(tmp);
 	return ret ? ret : count;
 }
