@@ -35,15 +35,17 @@ prev=""
 # past_end RUN: RUN is beyond what this boot runs.
 past_end() {
 	[ -z "${STOP:-}" ] || [ "$1" -le "$STOP" ] || return 0
-	if [ "$MODE" = sweep ] && [ "$1" -gt "$(sweep_count)" ]; then
-		return 0
+	if [ "$MODE" = sweep ]; then
+		sweep_count
+		[ "$1" -le "$sweep_n" ] || return 0
 	fi
 	if [ "$MODE" = site-unique ] && [ "$1" -gt 0 ]; then
 		if [ -z "${SITES_MAPPED:-}" ]; then
 			echo "campaign: run $1 needs the baseline's site map" >&2
 			exit 2
 		fi
-		[ "$1" -le "$(site_count)" ] || return 0
+		site_count
+		[ "$1" -le "$sites_n" ] || return 0
 	fi
 	[ "$1" -gt "$MAX_RUNS" ]
 }
@@ -67,11 +69,14 @@ fi
 while ! past_end "$run"; do
 	run_no=$run
 	heartbeat begin
+	forks_now
+	forks_begin=$forks
 	# What the run before left behind and printed since: its finding (a
 	# restored kernel has nothing left behind).
 	if [ "${SNAPSHOT:-0}" != 1 ] && late_splat; then
 		if [ -n "$prev" ]; then
-			echo "@@LATE $(run_line "$prev" "$r_sig")"
+			run_line "$prev" "$r_sig"
+			echo "@@LATE $r_line"
 			exit 3
 		fi
 		echo "campaign: a splat before the first run: $r_sig" >&2
@@ -82,11 +87,21 @@ while ! past_end "$run"; do
 	# runs it has seen (this one included; 1 in every run restored from
 	# the snapshot), and its clocksource (a restored TSC leaps
 	# forward: vm-run).
-	echo $(($(cat /tmp/campaign.runs 2>/dev/null || echo 0) + 1)) >/tmp/campaign.runs
-	echo "@@STATE $run tainted=$(cat /proc/sys/kernel/tainted) runs=$(cat /tmp/campaign.runs) clock=$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
+	# (read, not cat: a fork costs up to a second here.)
+	runs=0
+	[ ! -f /tmp/campaign.runs ] || read -r runs </tmp/campaign.runs
+	runs=$((runs + 1))
+	echo $runs >/tmp/campaign.runs
+	read -r tainted </proc/sys/kernel/tainted
+	read -r clock </sys/devices/system/clocksource/clocksource0/current_clocksource
+	echo "@@STATE $run tainted=$tainted runs=$runs clock=$clock"
 	campaign_run "$run"
-	echo "@@RUN $(run_line "$run" "$r_params" "$r_outcome" "$r_injected" \
-		"$r_step" "$r_rc" "$r_sig" "$r_site")"
+	run_line "$run" "$r_params" "$r_outcome" "$r_injected" \
+		"$r_step" "$r_rc" "$r_sig" "$r_site"
+	echo "@@RUN $r_line"
+	# What the run cost in processes (campaign-timing).
+	forks_now
+	echo "@@FORKS $run $((forks - forks_begin))"
 	if [ "$run" -eq 0 ]; then
 		if [ "$r_outcome" != clean ]; then
 			echo "campaign: baseline run failed ($r_outcome at $r_step: $r_sig)" >&2

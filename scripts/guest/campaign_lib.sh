@@ -46,6 +46,8 @@
 CFS=/sys/kernel/config/allocfail
 KMEMLEAK=/sys/kernel/debug/kmemleak
 POL=$CFS/campaign
+# What scan_kernel_log looks for: scan-splats' patterns.
+SPLAT_PATTERNS=/tmp/splat.patterns
 
 campaign_load() {
 	MAX_RUNS=500
@@ -86,11 +88,13 @@ campaign_prepare() {
 		mount -t debugfs debugfs /sys/kernel/debug
 	heartbeat prepare
 	modprobe allocfail || exit 2
+	sh /allocfail/scan-splats --patterns >$SPLAT_PATTERNS || exit 2
 	# Campaign runs scan for leaks themselves, when each run is over.
 	[ -w $KMEMLEAK ] && echo scan=off >$KMEMLEAK
 }
 
-# Number of sweep runs (run 0, the baseline, comes on top).
+# sweep_count: the number of sweep runs (run 0, the baseline, comes on
+# top), in $sweep_n.
 # shellcheck disable=SC2086 # the lists are split on purpose
 sweep_count() {
 	set -- $SWEEP_ORDERS
@@ -100,7 +104,7 @@ sweep_count() {
 	set -- $SWEEP_CONTEXTS
 	n=$((n * $#))
 	set -- $SWEEP_PROBS
-	echo $((n * $#))
+	sweep_n=$((n * $#))
 }
 
 # The baseline's map of the sites the workload reaches (SITEMAP, written
@@ -108,28 +112,48 @@ sweep_count() {
 # them, what site-unique runs replay.
 SITEMAP=/tmp/campaign.sites
 
-# Number of distinct sites the baseline mapped.
+# site_count: the number of distinct sites the baseline mapped, in
+# $sites_n.  These helpers set variables and spawn nothing: a process
+# costs up to a second in this guest (forks_now).
 site_count() {
-	wc -l <$SITEMAP | tr -d ' '
+	sites_n=0
+	while IFS= read -r line; do
+		sites_n=$((sites_n + 1))
+	done <$SITEMAP
+}
+
+# site_line K: line K (from 1) of the map, in $line (empty past its end).
+site_line() {
+	i=0
+	while IFS= read -r line; do
+		i=$((i + 1))
+		[ "$i" -lt "$1" ] || return 0
+	done <$SITEMAP
+	line=""
 }
 
 # site_params K: the policy words that fail site K (from 1) of the map
-# alone: its caller (site=, as "mod:func+0xoff/0xsize"), order and
-# context, and nth=1, the first allocation there.
+# alone, in $site_words: its caller (site=, as "mod:func+0xoff/0xsize"),
+# order and context, and nth=1, the first allocation there.
 site_params() {
-	line=$(sed -n "${1}p" $SITEMAP)
+	site_line "$1"
 	name=${line%% order=*}
 	case $name in
-	*" ["*"]") name="$(echo "${name##* \[}" | tr -d ']'):${name%% *}" ;;
+	*" ["*"]")
+		mod=${name##* \[}
+		name="${mod%"]"}:${name%% *}"
+		;;
 	esac
-	order=$(echo "$line" | sed 's/.* order=\([0-9]*\) .*/\1/')
-	ctx=$(echo "$line" | sed 's/.* context=\([a-z]*\) .*/\1/')
-	echo "site=$name orders=$order contexts=$ctx nth=1"
+	order=${line#* order=}
+	ctx=${line#* context=}
+	site_words="site=$name orders=${order%% *} contexts=${ctx%% *} nth=1"
 }
 
-# site_first K: the ordinal of site K's first match in the baseline.
+# site_first K: the ordinal of site K's first match in the baseline, in
+# $first.
 site_first() {
-	sed -n "${1}s/.* first=\([0-9]*\)$/\1/p" $SITEMAP
+	site_line "$1"
+	first=${line##* first=}
 }
 
 # nth_word N WORDS...: the N-th word (from 0).
@@ -157,7 +181,8 @@ gcd() {
 # the number of combinations), so that a campaign bounded by MAX_RUNS
 # covers a different, reproducible subset.
 sweep_index() {
-	total=$(sweep_count)
+	sweep_count
+	total=$sweep_n
 	stride=$SEED
 	while [ "$(gcd "$stride" "$total")" -ne 1 ]; do
 		stride=$((stride + 1))
@@ -209,11 +234,23 @@ kmsg() {
 	echo "allocfail-campaign: $*" >/dev/kmsg
 }
 
+# forks_now: the number of processes this kernel has forked since it
+# booted (/proc/stat), in $forks, read without forking one: under TCG on
+# the debug kernel a fork and exec costs 0.3 to 0.8 s, the largest cost of
+# a run after kmemleak's scans (BENCHMARKS.md, "Campaign throughput").
+forks_now() {
+	while read -r k forks _; do
+		[ "$k" != processes ] || return 0
+	done </proc/stat
+	forks=0
+}
+
 # heartbeat WHAT: tell the host the run is alive and what it is doing, at
 # what guest uptime (scripts/campaign-timing sums the phases); the host's
 # per-run limit (vm-run's RUN_LIMIT) counts from the last one.
 heartbeat() {
-	echo "@@STEP ${run_no:--} $1 $(cut -d' ' -f1 /proc/uptime)"
+	read -r up _ </proc/uptime
+	echo "@@STEP ${run_no:--} $1 $up"
 }
 
 # step NAME [LABEL]: run wl_NAME under RUN_TIMEOUT; the first failure is
@@ -221,7 +258,9 @@ heartbeat() {
 step() {
 	label=${2:-$1}
 	heartbeat "$label"
-	timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
+	# busybox timeout, not the kselftest runner's wrapper script
+	# (/usr/bin/timeout): one exec of sh less per step.
+	busybox timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
 		>/tmp/step.out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && return 0
@@ -261,8 +300,12 @@ GENERIC_FRAMES='^(__schedule|schedule|schedule_[a-z_]*|io_schedule[a-z_]*|__wait
 # non-zero when there is none.
 scan_kernel_log() {
 	dmesg >/tmp/kernel.log
-	n=$(sh /allocfail/scan-splats -n /tmp/kernel.log | head -n 1 | cut -d: -f1)
-	[ -n "$n" ] || return 1
+	# scan-splats' own patterns (campaign_prepare), in one grep: the
+	# script's pipeline cost five processes, twice a run.
+	grep -n -m 1 -F -f $SPLAT_PATTERNS /tmp/kernel.log >/tmp/splat.hit ||
+		return 1
+	read -r n </tmp/splat.hit
+	n=${n%%:*}
 	r_sig=$(sed -n "$n,\$p" /tmp/kernel.log | sh /allocfail/splat-signature)
 }
 
@@ -274,9 +317,10 @@ kmemleak_dead() {
 	KMEMLEAK_DEAD=1
 }
 
-# uptime_s: the guest's uptime in whole seconds.
+# uptime_s: the guest's uptime in whole seconds, in $up_s.
 uptime_s() {
-	cut -d. -f1 /proc/uptime
+	read -r up_s _ </proc/uptime
+	up_s=${up_s%.*}
 }
 
 # leak_scan: kmemleak's verdict on this run: r_sig set and 0 for a leak,
@@ -292,10 +336,6 @@ leak_scan() {
 	[ -e $KMEMLEAK ] || return 1
 	[ -w $KMEMLEAK ] || return 2
 	heartbeat leak-scan
-	# kmemleak reports an object once it is 5 s old: 6 s after the steps
-	# ended (STEPS_END), counting what came since.
-	wait_s=$((6 - ($(uptime_s) - STEPS_END)))
-	[ "$wait_s" -le 0 ] || sleep "$wait_s"
 	# A stale copy of a leaked pointer (a freed task's stack kept for
 	# reuse) hides it: recycle those first.
 	for i in 1 2 3 4 5 6 7 8; do /bin/true & done
@@ -303,11 +343,18 @@ leak_scan() {
 	# Two scans, the fewest that report a new leak: the first records
 	# each unreferenced object's checksum, the second reports those
 	# unchanged since (mm/kmemleak.c, update_checksum()).  Each costs
-	# about 25 s under TCG with 1 GB (BENCHMARKS.md, "Campaign
+	# 11 to 18 s under TCG with 1 GB (BENCHMARKS.md, "Campaign
 	# throughput"); the third scan that came after a recycle is gone now
 	# that the recycle comes first, and the leak self-test still finds
 	# the leak in every run that reaches it.
 	echo scan >$KMEMLEAK 2>/dev/null || return 2
+	# Only the report has an age limit (unreferenced_object()): an
+	# object is reported once it is 5 s old when a scan starts, so the
+	# second starts 6 s after the steps ended (STEPS_END) or later.  The
+	# first needs no wait: a checksum is recorded whatever the age.
+	uptime_s
+	wait_s=$((6 - (up_s - STEPS_END)))
+	[ "$wait_s" -le 0 ] || sleep "$wait_s"
 	echo scan >$KMEMLEAK 2>/dev/null || return 2
 	kmemleak_dead && return 2
 	grep -q "unreferenced object" $KMEMLEAK || return 1
@@ -324,7 +371,8 @@ leak_scan() {
 # r_late=1).  Returns 2 when there is none and kmemleak could not tell.
 find_splat() {
 	r_sig=""
-	STEPS_END=$(uptime_s)
+	uptime_s
+	STEPS_END=$up_s
 	heartbeat scan
 	scan_kernel_log && return 0
 	leak_scan
@@ -342,7 +390,10 @@ find_splat() {
 
 # module_loaded: the driver is in /proc/modules (in any state).
 module_loaded() {
-	grep -q "^$MODULE " /proc/modules
+	while read -r m _; do
+		[ "$m" != "$MODULE" ] || return 0
+	done </proc/modules
+	return 1
 }
 
 # arm_unload RUN INJECTED MATCHED: enable the policy again for the unload
@@ -394,8 +445,10 @@ campaign_run() {
 		r_params="nth=$1"
 		extra="nth=$1"
 	elif [ "$MODE" = site-unique ]; then
-		extra=$(site_params "$1")
-		r_params="$1/$(site_count): $extra"
+		site_params "$1"
+		extra=$site_words
+		site_count
+		r_params="$1/$sites_n: $extra"
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
@@ -406,8 +459,9 @@ campaign_run() {
 		# A site this boot's allocfail cannot resolve (a function
 		# kprobes refuse to look up): the baseline's ordinal, which
 		# may land elsewhere; the row says so.
-		r_params="$1/$(site_count): ${extra%% *} refused, nth=$(site_first "$1")"
-		extra="nth=$(site_first "$1")"
+		site_first "$1"
+		r_params="$1/$sites_n: ${extra%% *} refused, nth=$first"
+		extra="nth=$first"
 	fi
 	# shellcheck disable=SC2086 # POLICY and extra are lists of words
 	policy_set "callers=[$MODULE]" $POLICY $extra enable=1 || exit 2
@@ -420,8 +474,8 @@ campaign_run() {
 	inj_steps=0
 	if [ "$1" -gt 0 ]; then
 		echo 0 >$POL/enable
-		inj_steps=$(cat $POL/injected)
-		matched_steps=$(cat $POL/matched)
+		read -r inj_steps <$POL/injected
+		read -r matched_steps <$POL/matched
 		if [ $r_hang -eq 0 ] && [ "$inj_steps" -gt 0 ]; then
 			recover recover
 		fi
@@ -444,7 +498,7 @@ campaign_run() {
 				module_loaded &&
 					r_err="${r_err:+$r_err; }$MODULE still loaded"
 			fi
-		elif [ "$(cat $POL/injected)" -gt "$inj_steps" ] &&
+		elif read -r inj_now <$POL/injected && [ "$inj_now" -gt "$inj_steps" ] &&
 			[ $r_stuck -eq 0 ]; then
 			# The unload path failed: a fresh load must work.
 			recover recover &&
@@ -457,8 +511,8 @@ campaign_run() {
 				step unload baseline-unload || r_stuck=1; }
 		fi
 	fi
-	r_injected=$(cat $POL/injected)
-	r_matched=$(cat $POL/matched)
+	read -r r_injected <$POL/injected
+	read -r r_matched <$POL/matched
 	if [ "$1" -eq 0 ]; then
 		# Sites named by a function and an offset (not a bare
 		# address) can be replayed, in the order first reached.
@@ -472,12 +526,14 @@ campaign_run() {
 				if (!seen[k " " c]++) print
 			}' >$SITEMAP
 		SITES_MAPPED=1
-		r_params="baseline matched=$r_matched sites=$(site_count)"
+		site_count
+		r_params="baseline matched=$r_matched sites=$sites_n"
 		grep -q '^# ' $POL/sites && r_params="$r_params+"
 		r_site=""
 	else
-		r_site=$(sed -n '1s/^ *//p' $POL/sites |
-			sed 's/ count=.*//')
+		r_site=""
+		read -r r_site <$POL/sites
+		r_site=${r_site%% count=*}
 	fi
 	# A module gone by now (its load failed) leaves a bare address.
 	case $r_site in
@@ -527,8 +583,14 @@ campaign_run() {
 plan_last() {
 	case $MODE in
 	systematic) p=$((r_matched + 1)) ;;
-	site-unique) p=$(site_count) ;;
-	*) p=$(sweep_count) ;;
+	site-unique)
+		site_count
+		p=$sites_n
+		;;
+	*)
+		sweep_count
+		p=$sweep_n
+		;;
 	esac
 	[ "$p" -le "$MAX_RUNS" ] || p=$MAX_RUNS
 	echo "$p"
@@ -541,14 +603,21 @@ late_splat() {
 	scan_kernel_log
 }
 
-# run_line FIELD...: the fields joined by "|" as in an @@RUN line, each
+# run_line FIELD...: the fields joined by "|" as in an @@RUN line, in
+# $r_line (a function called as $(...) would cost a fork), each
 # field's own "|" (gfp flags: gfp_reject=__GFP_HIGH|__GFP_DIRECT_RECLAIM)
 # written "+" so that it cannot split the field.
 run_line() {
 	sep=""
+	r_line=""
 	for f in "$@"; do
-		printf '%s%s' "$sep" "$(printf '%s' "$f" | tr '|' '+')"
+		while :; do
+			case $f in
+			*"|"*) f="${f%%"|"*}+${f#*"|"}" ;;
+			*) break ;;
+			esac
+		done
+		r_line="$r_line$sep$f"
 		sep="|"
 	done
-	echo
 }
