@@ -2,7 +2,8 @@
 #
 # campaign.sh CAMPAIGN_FILE: run a campaign's runs inside the test VM, from
 # run $START (default 0, the baseline) to $STOP (default: the campaign's
-# end), every run, or with SHARD=j/N every N-th, and print one line per
+# end), every run, or with SHARD=j/N every N-th, or with RUNS="a b ..."
+# (ascending) those runs alone, and print one line per
 # run as soon as it is done:
 #   @@RUN run|params|outcome|injected|step|rc|signature|site
 # before it "@@BEGIN run", so the host knows which run a dead VM was in,
@@ -31,9 +32,29 @@ campaign_prepare
 SHARD=${SHARD:-0/1}
 run=${START:-0}
 prev=""
+# RUNS (the host's ONLY="a b ..."): those runs, from the first.
+[ -z "${RUNS:-}" ] || run=${RUNS%% *}
+runs_done=0
+
+# next_run: the run after $run, in $run: the next of RUNS (runs_done=1
+# after the last), or SHARD's step.
+next_run() {
+	if [ -n "${RUNS:-}" ]; then
+		for r in $RUNS; do
+			if [ "$r" -gt "$run" ]; then
+				run=$r
+				return
+			fi
+		done
+		runs_done=1
+		return
+	fi
+	run=$((run + ${SHARD#*/}))
+}
 
 # past_end RUN: RUN is beyond what this boot runs.
 past_end() {
+	[ "$runs_done" -eq 0 ] || return 0
 	[ -z "${STOP:-}" ] || [ "$1" -le "$STOP" ] || return 0
 	if [ "$MODE" = sweep ]; then
 		sweep_count
@@ -127,8 +148,9 @@ while ! past_end "$run"; do
 		break
 	fi
 	prev=$run
-	# Sharded (SHARD=j/N from the host): this VM runs every N-th run.
-	run=$((run + ${SHARD#*/}))
+	# Sharded (SHARD=j/N from the host): this VM runs every N-th run;
+	# with RUNS, the next of those.
+	next_run
 	if [ "${SNAPSHOT:-0}" = 1 ]; then
 		# The baseline's map is not in the snapshot: the host hands it
 		# to the next boot.

@@ -3,8 +3,12 @@
 #
 # The network receive path survives injected failures: ping across a veth
 # pair between two network namespaces inside the guest.
-#  1. Order-3 atomic failures in softirq context: slab and the page-fragment
-#     caches fall back to order 0, so no packet may be lost.
+#  1. Order-3 atomic failures in softirq context, in the slab pages that
+#     kmalloc_reserve() (the skb data allocator) asks for: SLUB falls back
+#     to the cache's lowest order, so no packet may be lost.  A second
+#     policy that never fails counts those fallbacks (the only slab pages
+#     SLUB asks for without __GFP_NORETRY, allocate_slab()): one for each
+#     injected failure, so the failures really reached their caller.
 #  2. Order-0 atomic failures in softirq context at a probability: replies
 #     that cannot be built or delivered are dropped (some pings must be
 #     lost: the failures reached the receive path), the kernel survives.
@@ -72,11 +76,20 @@ pings() {
 	received=$(($(echo_replies) - r0))
 }
 
+# The fallback counter: lower-order slab pages under kmalloc_reserve() in
+# softirq context without __GFP_NORETRY, never failed (probability 0).
+af_policy fallback orders=0-2 gfp_reject="__GFP_NORETRY|__GFP_DIRECT_RECLAIM" \
+	contexts=softirq callers=kmalloc_reserve schedule/probability=0 enable=1 ||
+	ktap_exit_fail_msg "cannot create the fallback counter"
 short=0
 pings 50 1400
 [ "$received" -eq 50 ] ||
 	ktap_exit_fail_msg "baseline: $received of 50 pings answered"
-ktap_set_plan 7
+ktap_set_plan 9
+# Without a failure SLUB takes its cache's order and never falls back:
+# what the counter counts in phase 1 is the failures' doing.
+af_expect_eq "baseline: no slab fallback without a failure" \
+	"$(cat $CFS/fallback/matched)" 0
 
 # phase NAME STOP SIZES: ping rounds, one per size, until the policy
 # injected (STOP=injected) or until it injected and a ping was lost
@@ -108,9 +121,16 @@ phase() {
 }
 
 af_policy order3 orders=3 gfp_reject=__GFP_DIRECT_RECLAIM contexts=softirq \
-	enable=1 || ktap_exit_fail_msg "cannot create policy"
+	callers=kmalloc_reserve enable=1 ||
+	ktap_exit_fail_msg "cannot create policy"
 phase order3 injected 1400 1000 500 1200 800 300
 af_expect_eq "order3: no packet lost while order-3 allocations fail" $lost 0
+# A hook that counted without failing would leave SLUB nothing to fall
+# back from.
+af_expect_eq "order3: each failure reached SLUB, which fell back (fallbacks/injected)" \
+	"$(cat $CFS/fallback/matched)/$j" "$j/$j"
+echo 0 >$CFS/fallback/enable
+rmdir $CFS/fallback
 echo 0 >$CFS/order3/enable
 rmdir $CFS/order3
 
