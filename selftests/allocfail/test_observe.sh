@@ -13,7 +13,7 @@ N=10
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 15
+ktap_set_plan 16
 
 af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -22,12 +22,15 @@ P=$CFS/p
 echo 0 >$TR/tracing_on
 echo >$TR/trace
 echo 1 >$TR/events/allocfail/inject/enable
+# The README's recipe: each event with the stack that led to it.
+echo stacktrace >$TR/events/allocfail/inject/trigger
 echo 1 >$TR/tracing_on
 af_expect "order 3 from hardirq fails" hardirq 3 GFP_ATOMIC $N $N
 seen3=${af_failed:-0}
 af_expect "order 2 from task fails" task 2 GFP_ATOMIC $N $N
 seen2=${af_failed:-0}
 echo 0 >$TR/tracing_on
+echo '!stacktrace' >$TR/events/allocfail/inject/trigger
 echo 0 >$TR/events/allocfail/inject/enable
 
 af_expect_eq "stats: order 3 matched and injected" \
@@ -44,6 +47,10 @@ af_expect_eq "sites: the helper's hardirq site, counted" \
 events=$(grep -c 'inject: policy=p order=3 .*context=hardirq caller=helper_alloc_loop' $TR/trace)
 af_expect_eq "trace: one allocfail:inject event per order-3 failure" \
 	"$events" "$seen3"
+# Every event of both rounds came with its stack, through the helper.
+af_expect_eq "trace: each event's stack (stacktrace trigger) runs through the helper" \
+	"$(grep -c '^ *=> helper_alloc_loop' $TR/trace)/$(grep -c 'inject: policy=p ' $TR/trace)" \
+	"$((seen3 + seen2))/$((seen3 + seen2))"
 
 # The safety rail: a policy with a time limit disables itself.
 echo 0 >$P/enable
