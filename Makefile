@@ -34,7 +34,7 @@ C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 
 .PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
 	static-check checkpatch shellcheck demo campaign campaign-all vm-run \
-	vm-shell patch-verify clean help
+	vm-shell patch-verify clean help install dkms-install
 
 all: module
 
@@ -52,6 +52,8 @@ help:
 	@echo "make patch-verify PATCH=patches/x.patch CAMPAIGN=name RUN=N"
 	@echo "                does the patch fix that run's finding? (two VMs)"
 	@echo "make vm-shell   interactive shell in the test VM"
+	@echo "make install [KDIR=dir]   allocfail into your own kernel's modules"
+	@echo "make dkms-install [KVER=release]   the same with DKMS (dkms.conf)"
 
 setup:
 	@$(SCRIPTS)/setup-host
@@ -100,6 +102,16 @@ endif
 
 campaign-all: setup
 	@$(SCRIPTS)/campaign $(ALL_CAMPAIGNS)
+
+# allocfail on one's own kernel (README, "On your own kernel"): KDIR is its
+# build directory (default: the running kernel's); DKMS builds it again
+# for every kernel it manages that has the options (dkms.conf).
+install:
+	@$(MAKE) -C kmod $(if $(KDIR),KDIR=$(KDIR)) install
+
+dkms-install:
+	dkms add $(CURDIR)
+	dkms install -m allocfail -v $$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$$/\1/p' dkms.conf) $(if $(KVER),-k $(KVER))
 
 # Does a kernel patch fix a finding?  Run RUN of CAMPAIGN with the
 # kernel's module and with the patched one, side by side (FINDINGS.md).
