@@ -34,8 +34,12 @@ static void af_add_masks(struct allocfail_active *a, unsigned int i,
 	u64 bit = BIT_ULL(i);
 	unsigned int b;
 
-	for_each_set_bit(b, m->orders, AF_NR_ORDERS)
-		a->order_mask[b] |= bit;
+	/* Orders are a page policy's filter, sizes (in the hook) a slab one's. */
+	if (m->allocators & AF_ALLOC_PAGE)
+		for_each_set_bit(b, m->orders, AF_NR_ORDERS)
+			a->order_mask[b] |= bit;
+	if (m->allocators & AF_ALLOC_SLAB)
+		a->slab_mask |= bit;
 	for_each_set_bit(b, &m->contexts, AF_NR_CTX)
 		a->ctx_mask[b] |= bit;
 	for_each_set_bit(b, &need, AF_GFP_BITS)
@@ -55,7 +59,7 @@ int allocfail_active_rebuild(void)
 {
 	struct allocfail_active *new = NULL, *old;
 	struct allocfail_policy *p;
-	unsigned int nr = 0;
+	unsigned int nr = 0, allocators = 0;
 	int ret;
 
 	lockdep_assert_held(&allocfail_lock);
@@ -75,14 +79,18 @@ int allocfail_active_rebuild(void)
 		new = kzalloc(struct_size(new, policy, nr),
 			      GFP_KERNEL | __GFP_NOFAIL);
 		list_for_each_entry(p, &allocfail_policies, node) {
+			struct allocfail_match *m;
+
 			if (!p->enabled)
 				continue;
-			af_add_masks(new, new->nr,
-				     rcu_dereference_protected(p->match,
-					lockdep_is_held(&allocfail_lock)));
+			m = rcu_dereference_protected(p->match,
+					lockdep_is_held(&allocfail_lock));
+			af_add_masks(new, new->nr, m);
+			allocators |= m->allocators;
 			new->policy[new->nr++] = p;
 		}
-		ret = allocfail_hook_arm();
+		/* Only the hooks some enabled policy needs are armed. */
+		ret = allocfail_hook_arm(allocators);
 		if (ret) {
 			kfree(new);
 			return ret;
@@ -91,8 +99,7 @@ int allocfail_active_rebuild(void)
 
 	old = rcu_replace_pointer(allocfail_active, new,
 				  lockdep_is_held(&allocfail_lock));
-	if (!nr)
-		allocfail_hook_disarm();
+	allocfail_hook_disarm(AF_ALLOC_ALL & ~allocators);
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * allocfail: named policies that fail chosen page allocations.
+ * allocfail: named policies that fail chosen page allocations and slab
+ * objects.
  *
  * Data model.  A policy is a configfs directory.  What the hot path reads
  * of it is an immutable struct allocfail_match, replaced as a whole (RCU)
@@ -37,6 +38,13 @@
 #define AF_SITE_NAME_LEN	96	/* "func+0x1a/0x200 [module]" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
 #define AF_MAX_INSTR		8	/* debug instrumentation functions */
+#define AF_MAX_SIZES		8	/* object size ranges in "sizes" */
+#define AF_MAX_OBJ_SIZE		(1U << 24)
+
+/* Which allocator a policy fails: bits of allocfail_match.allocators. */
+#define AF_ALLOC_PAGE		BIT(0)	/* should_fail_alloc_page(): pages */
+#define AF_ALLOC_SLAB		BIT(1)	/* should_failslab(): slab objects */
+#define AF_ALLOC_ALL		(AF_ALLOC_PAGE | AF_ALLOC_SLAB)
 
 /* Execution contexts, as bits of allocfail_match.contexts. */
 enum allocfail_ctx {
@@ -53,9 +61,19 @@ struct af_range {
 	unsigned long end;
 };
 
+/* Object sizes [lo, hi], bytes. */
+struct af_size_range {
+	unsigned int lo;
+	unsigned int hi;
+};
+
 /* The part of a policy the hot path reads: never modified once published. */
 struct allocfail_match {
+	unsigned int allocators;	/* AF_ALLOC_*: which hooks see it */
 	DECLARE_BITMAP(orders, AF_NR_ORDERS);
+	/* slab object sizes; none: every size */
+	unsigned int nr_sizes;
+	struct af_size_range sizes[AF_MAX_SIZES];
 	gfp_t gfp_require;
 	gfp_t gfp_reject;
 	unsigned long contexts;
@@ -82,12 +100,15 @@ struct allocfail_stats {
 	u64 injected;
 	u64 order_matched[AF_NR_ORDERS];
 	u64 order_injected[AF_NR_ORDERS];
+	u64 slab_matched;
+	u64 slab_injected;
 };
 
 struct af_site {
 	unsigned long caller;
 	gfp_t gfp;
 	unsigned int order;
+	unsigned int size;		/* slab object size; 0: a page allocation */
 	unsigned int ctx;
 	u64 count;
 	/* ordinal of the first match at this site (nth counting); 0: not counted */
@@ -132,6 +153,7 @@ struct allocfail_policy {
 struct allocfail_active {
 	struct rcu_head rcu;
 	unsigned int nr;
+	u64 slab_mask;			/* policies failing slab objects */
 	u64 order_mask[AF_NR_ORDERS];	/* policies accepting this order */
 	u64 ctx_mask[AF_NR_CTX];	/* ... this context */
 	unsigned long need_any;		/* GFP bits some policy requires */
@@ -185,8 +207,8 @@ void allocfail_self_exit(int slot);
 bool allocfail_is_self(void);
 
 /* hook.c */
-int allocfail_hook_arm(void);
-void allocfail_hook_disarm(void);
+int allocfail_hook_arm(unsigned int allocators);
+void allocfail_hook_disarm(unsigned int allocators);
 void allocfail_hook_exit(void);
 
 /* parse.c */
@@ -195,6 +217,10 @@ int allocfail_parse_orders(const char *buf, unsigned long *orders);
 int allocfail_parse_contexts(const char *buf, unsigned long *out);
 int allocfail_parse_pids(const char *buf, struct allocfail_match *m);
 int allocfail_parse_comms(const char *buf, struct allocfail_match *m);
+int allocfail_parse_allocators(const char *buf, unsigned int *out);
+ssize_t allocfail_show_allocators(unsigned int allocators, char *page);
+int allocfail_parse_sizes(const char *buf, struct allocfail_match *m);
+ssize_t allocfail_show_sizes(const struct allocfail_match *m, char *page);
 ssize_t allocfail_show_contexts(unsigned long contexts, char *page);
 extern const char * const allocfail_ctx_names[AF_NR_CTX];
 

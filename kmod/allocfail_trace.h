@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Trace event allocfail:inject, fired for every injected failure, so
- * ftrace and perf users see injections beside the allocator's own events.
+ * Trace event allocfail:inject, fired for every injected failure (a page
+ * allocation or a slab object), so ftrace and perf users see injections
+ * beside the allocator's own events.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM allocfail
@@ -15,14 +16,15 @@
 
 TRACE_EVENT(inject,
 
-	TP_PROTO(const char *policy, gfp_t gfp, unsigned int order,
-		 unsigned int ctx, unsigned long caller),
+	TP_PROTO(const char *policy, gfp_t gfp, unsigned int size,
+		 unsigned int order, unsigned int ctx, unsigned long caller),
 
-	TP_ARGS(policy, gfp, order, ctx, caller),
+	TP_ARGS(policy, gfp, size, order, ctx, caller),
 
 	TP_STRUCT__entry(
 		__string(policy, policy)
 		__field(unsigned long, gfp)
+		__field(unsigned int, size)
 		__field(unsigned int, order)
 		__field(unsigned int, ctx)
 		__field(unsigned long, caller)
@@ -31,13 +33,16 @@ TRACE_EVENT(inject,
 	TP_fast_assign(
 		af_assign_str(policy, policy);
 		__entry->gfp = (__force unsigned long)gfp;
+		__entry->size = size;
 		__entry->order = order;
 		__entry->ctx = ctx;
 		__entry->caller = caller;
 	),
 
-	TP_printk("policy=%s order=%u gfp=%s context=%s caller=%pS",
-		  __get_str(policy), __entry->order,
+	/* a slab object (size > 0) says its size, a page allocation its order */
+	TP_printk("policy=%s %s=%u gfp=%s context=%s caller=%pS",
+		  __get_str(policy), __entry->size ? "size" : "order",
+		  __entry->size ?: __entry->order,
 		  show_gfp_flags(__entry->gfp),
 		  __print_symbolic(__entry->ctx, { 0, "task" }, { 1, "atomic" },
 				   { 2, "softirq" }, { 3, "hardirq" }),

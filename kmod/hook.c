@@ -1,19 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The hot path: an ftrace callback on entry to should_fail_alloc_page().
+ * The hot path: ftrace callbacks on entry to should_fail_alloc_page() (page
+ * allocations) and should_failslab() (slab objects: kmalloc,
+ * kmem_cache_alloc), both ALLOW_ERROR_INJECTION functions.
  *
  * Why ftrace and not a kprobe: a kprobe whose pre-handler changes the
  * return path must be kept from being jump-optimized (fail_function keeps a
  * dummy post-handler for that), and a kprobe costs a large part of an
  * allocation.  An ftrace ops with FTRACE_OPS_FL_IPMODIFY is what livepatch
  * uses: to inject, the callback points the saved instruction pointer at
- * af_inject_stub(), which returns true in place of the real function; the
- * caller sees exactly what a failing should_fail_alloc_page() returns, and
+ * af_inject_stub() (af_slab_stub()), which returns true (-ENOMEM) in place
+ * of the real function; the caller sees exactly what a failing
+ * should_fail_alloc_page() (should_failslab()) returns, and
  * every call we do not fail runs the kernel's own code (fail_page_alloc
  * keeps working).
  *
- * The ops is registered only while at least one policy is enabled, so an
- * idle allocfail leaves the allocator's fentry call a NOP.
+ * Each ops is registered only while an enabled policy needs it (its
+ * "allocator"), so an idle allocfail leaves both fentry calls NOPs, and a
+ * page-only policy costs the slab allocator nothing, and vice versa.
  *
  * Context: we ask ftrace to handle recursion (FTRACE_OPS_FL_RECURSION).
  * Then every path that reaches this callback, the ops' own trampoline (via
@@ -29,6 +33,7 @@
 #include <linux/irqflags.h>
 #include <linux/jiffies.h>
 #include <linux/preempt.h>
+#include <linux/slab.h>
 #include <linux/stacktrace.h>
 #include "allocfail.h"
 
@@ -47,6 +52,12 @@ static noinline notrace bool af_inject_stub(gfp_t gfp_mask, unsigned int order)
 	return true;
 }
 
+/* Stands in for should_failslab(): the slab allocator returns NULL. */
+static noinline notrace int af_slab_stub(struct kmem_cache *s, gfp_t gfp)
+{
+	return -ENOMEM;
+}
+
 static __always_inline enum allocfail_ctx af_context(void)
 {
 	if (in_hardirq())
@@ -62,6 +73,7 @@ static __always_inline enum allocfail_ctx af_context(void)
 struct af_call {
 	gfp_t gfp;
 	unsigned int order;
+	unsigned int size;		/* slab object size; 0: a page allocation */
 	enum allocfail_ctx ctx;
 	unsigned int nr_entries;
 	bool walked;
@@ -87,11 +99,28 @@ static void af_walk(struct af_call *c)
 	c->walked = true;
 }
 
+static bool af_size_match(const struct allocfail_match *m, unsigned int size)
+{
+	unsigned int i;
+
+	if (!m->nr_sizes)
+		return true;
+	for (i = 0; i < m->nr_sizes; i++)
+		if (size >= m->sizes[i].lo && size <= m->sizes[i].hi)
+			return true;
+	return false;
+}
+
 static __always_inline bool af_cheap_match(const struct allocfail_match *m,
 					   const struct af_call *c)
 {
-	if (c->order >= AF_NR_ORDERS || !test_bit(c->order, m->orders))
+	if (c->size) {
+		if (!(m->allocators & AF_ALLOC_SLAB) || !af_size_match(m, c->size))
+			return false;
+	} else if (!(m->allocators & AF_ALLOC_PAGE) ||
+		   c->order >= AF_NR_ORDERS || !test_bit(c->order, m->orders)) {
 		return false;
+	}
 	if ((c->gfp & m->gfp_require) != m->gfp_require)
 		return false;
 	if (c->gfp & m->gfp_reject)
@@ -159,6 +188,28 @@ static bool af_callers_match(const struct allocfail_match *m,
 	return false;
 }
 
+/*
+ * Every slab allocation makes kmemleak allocate its own record of the new
+ * object (and KASAN its stack depot entry), from inside the allocation.
+ * Failing one would disable kmemleak, and counting them would shift "nth"
+ * from run to run: a slab policy never matches them.  (A "callers" policy
+ * already stops at them; the walk costs only while that debugging is on.)
+ */
+static bool af_instrumentation(const struct allocfail_match *m,
+			       struct af_call *c)
+{
+	unsigned int i;
+
+	if (!c->size || m->callers || !allocfail_nr_instr)
+		return false;
+	af_walk(c);
+	for (i = 0; i < c->nr_entries; i++)
+		if (af_in_ranges(c->entries[i], allocfail_instr,
+				 allocfail_nr_instr))
+			return true;
+	return false;
+}
+
 /* The allocating caller, as "sites" names it; found once per allocation. */
 static unsigned long af_caller(struct af_call *c)
 {
@@ -187,6 +238,7 @@ static struct af_site *af_find_site(struct allocfail_policy *p,
 		struct af_site *s = &p->sites[i];
 
 		if (s->caller == caller && s->order == c->order &&
+		    s->size == c->size &&
 		    s->gfp == c->gfp && s->ctx == c->ctx)
 			return s;
 	}
@@ -239,6 +291,7 @@ static unsigned long af_record_site(struct allocfail_policy *p,
 		s = &p->sites[p->nr_sites++];
 		*s = (struct af_site) {
 			.caller = caller, .gfp = c->gfp, .order = c->order,
+			.size = c->size,
 			.ctx = c->ctx, .count = 1, .first = ordinal,
 		};
 		strscpy(s->name, name, sizeof(s->name));
@@ -255,8 +308,12 @@ static void af_injected(struct allocfail_policy *p, struct af_call *c,
 	unsigned long caller = af_record_site(p, c, ordinal);
 
 	this_cpu_inc(p->stats->injected);
-	this_cpu_inc(p->stats->order_injected[c->order]);
-	trace_inject(af_policy_name(p), c->gfp, c->order, c->ctx, caller);
+	if (c->size)
+		this_cpu_inc(p->stats->slab_injected);
+	else
+		this_cpu_inc(p->stats->order_injected[c->order]);
+	trace_inject(af_policy_name(p), c->gfp, c->size, c->order, c->ctx,
+		     caller);
 }
 
 /*
@@ -271,9 +328,13 @@ static __always_inline u64 af_candidates(const struct allocfail_active *a,
 	u64 cand;
 	unsigned int b;
 
-	if (c->order >= AF_NR_ORDERS)
+	if (c->size)
+		cand = a->slab_mask;
+	else if (c->order < AF_NR_ORDERS)
+		cand = a->order_mask[c->order];
+	else
 		return 0;
-	cand = a->order_mask[c->order] & a->ctx_mask[c->ctx];
+	cand &= a->ctx_mask[c->ctx];
 	if (!cand)
 		return 0;
 	bits = a->need_any & ~gfp;
@@ -320,10 +381,13 @@ static notrace bool af_evaluate(struct af_call *c)
 		    time_after_eq(jiffies, READ_ONCE(p->deadline)))
 			continue;
 		if (!af_task_match(m) || !af_callers_match(m, c) ||
-		    !af_site_match(m, c))
+		    !af_site_match(m, c) || af_instrumentation(m, c))
 			continue;
 		this_cpu_inc(p->stats->matched);
-		this_cpu_inc(p->stats->order_matched[c->order]);
+		if (c->size)
+			this_cpu_inc(p->stats->slab_matched);
+		else
+			this_cpu_inc(p->stats->order_matched[c->order]);
 		/* Matches are numbered only when something needs the number. */
 		ordinal = 0;
 		if (m->nth || m->sites_matched)
@@ -331,7 +395,7 @@ static notrace bool af_evaluate(struct af_call *c)
 		if (m->nth)
 			inject = ordinal == m->nth;
 		else
-			inject = should_fail(&p->fault.attr,
+			inject = should_fail(&p->fault.attr, c->size ?:
 					     PAGE_SIZE << c->order);
 		if (inject)
 			af_injected(p, c, ordinal);
@@ -342,84 +406,166 @@ out:
 	return inject;
 }
 
-static notrace void af_ftrace_handler(unsigned long ip, unsigned long parent_ip,
-				      struct ftrace_ops *op,
-				      struct ftrace_regs *fregs)
+/*
+ * What both hooks skip, and the common part of the call; false when this
+ * allocation is not ours to look at.
+ */
+static __always_inline bool af_call_init(struct af_call *c, gfp_t gfp)
 {
-	struct af_call c;
-
 	/* No allocation is ours to fail in NMI. */
 	if (in_nmi())
-		return;
+		return false;
 	/* Our own allocations (writes to policies) are never failed. */
 	if (unlikely(atomic_read(&allocfail_self_nr)) && in_task() &&
 	    allocfail_is_self())
-		return;
-	c.gfp = (__force gfp_t)af_fregs_arg(fregs, 0);
+		return false;
 	/* Never fail what the caller was promised cannot fail. */
-	if (c.gfp & __GFP_NOFAIL)
+	if (gfp & __GFP_NOFAIL)
+		return false;
+	c->gfp = gfp;
+	c->ctx = af_context();
+	c->walked = false;
+	c->nr_entries = 0;
+	c->caller = 0;
+	return true;
+}
+
+/* should_fail_alloc_page(gfp_t gfp_mask, unsigned int order) */
+static notrace void af_page_handler(unsigned long ip, unsigned long parent_ip,
+				    struct ftrace_ops *op,
+				    struct ftrace_regs *fregs)
+{
+	struct af_call c;
+
+	if (!af_call_init(&c, (__force gfp_t)af_fregs_arg(fregs, 0)))
 		return;
 	c.order = af_fregs_arg(fregs, 1);
-	c.ctx = af_context();
-	c.walked = false;
-	c.nr_entries = 0;
-	c.caller = 0;
+	c.size = 0;
 	if (af_evaluate(&c))
 		af_fregs_set_ip(fregs, (unsigned long)af_inject_stub);
 }
 
-static struct ftrace_ops af_ops = {
-	.func = af_ftrace_handler,
-	.flags = AF_FTRACE_FLAGS | FTRACE_OPS_FL_RECURSION,
+/* should_failslab(struct kmem_cache *s, gfp_t gfpflags) */
+static notrace void af_slab_handler(unsigned long ip, unsigned long parent_ip,
+				    struct ftrace_ops *op,
+				    struct ftrace_regs *fregs)
+{
+	struct kmem_cache *s = (struct kmem_cache *)af_fregs_arg(fregs, 0);
+	struct af_call c;
+
+	if (!af_call_init(&c, (__force gfp_t)af_fregs_arg(fregs, 1)))
+		return;
+	c.order = 0;
+	/* Never 0: a cache's objects have a size. */
+	c.size = max(kmem_cache_size(s), 1U);
+	if (af_evaluate(&c))
+		af_fregs_set_ip(fregs, (unsigned long)af_slab_stub);
+}
+
+/* One ftrace ops per hooked function, registered only while needed. */
+struct af_hook {
+	struct ftrace_ops ops;
+	const char *fn;
+	unsigned int allocator;		/* AF_ALLOC_* */
+	bool armed;
+	bool filter_set;
 };
 
-static bool af_armed;
-static bool af_filter_set;
+static struct af_hook af_hooks[] = {
+	{
+		.ops = {
+			.func = af_page_handler,
+			.flags = AF_FTRACE_FLAGS | FTRACE_OPS_FL_RECURSION,
+		},
+		.fn = "should_fail_alloc_page",
+		.allocator = AF_ALLOC_PAGE,
+	},
+	{
+		.ops = {
+			.func = af_slab_handler,
+			.flags = AF_FTRACE_FLAGS | FTRACE_OPS_FL_RECURSION,
+		},
+		.fn = "should_failslab",
+		.allocator = AF_ALLOC_SLAB,
+	},
+};
 
-/* Called with allocfail_lock held. */
-int allocfail_hook_arm(void)
+static int af_hook_arm_one(struct af_hook *h)
 {
-	static const char fn[] = "should_fail_alloc_page";
+	int ret;
+
+	if (h->armed)
+		return 0;
+	if (!h->filter_set) {
+		ret = ftrace_set_filter(&h->ops, (unsigned char *)h->fn,
+					strlen(h->fn), 1);
+		if (ret) {
+			/* 6.12 without CONFIG_FAILSLAB has no should_failslab() */
+			pr_err("allocfail: cannot trace %s: %d\n", h->fn, ret);
+			return ret;
+		}
+		h->filter_set = true;
+	}
+	ret = register_ftrace_function(&h->ops);
+	if (ret) {
+		/* -EBUSY: another IPMODIFY user (fail_function, a livepatch). */
+		pr_err("allocfail: cannot hook %s: %d\n", h->fn, ret);
+		return ret;
+	}
+	h->armed = true;
+	return 0;
+}
+
+/*
+ * Arm the hooks of @allocators (AF_ALLOC_*).  On failure the hooks this
+ * call armed are disarmed again.  Called with allocfail_lock held.
+ */
+int allocfail_hook_arm(unsigned int allocators)
+{
+	unsigned int i, armed = 0;
 	int ret;
 
 	lockdep_assert_held(&allocfail_lock);
-	if (af_armed)
-		return 0;
-	if (!af_filter_set) {
-		ret = ftrace_set_filter(&af_ops, (unsigned char *)fn,
-					sizeof(fn) - 1, 1);
+	for (i = 0; i < ARRAY_SIZE(af_hooks); i++) {
+		struct af_hook *h = &af_hooks[i];
+
+		if (!(allocators & h->allocator) || h->armed)
+			continue;
+		ret = af_hook_arm_one(h);
 		if (ret) {
-			pr_err("allocfail: cannot trace %s: %d\n", fn, ret);
+			allocfail_hook_disarm(armed);
 			return ret;
 		}
-		af_filter_set = true;
+		armed |= h->allocator;
 	}
-	ret = register_ftrace_function(&af_ops);
-	if (ret) {
-		/* -EBUSY: another IPMODIFY user (fail_function, a livepatch). */
-		pr_err("allocfail: cannot hook %s: %d\n", fn, ret);
-		return ret;
-	}
-	af_armed = true;
 	return 0;
 }
 
 /* Called with allocfail_lock held. */
-void allocfail_hook_disarm(void)
+void allocfail_hook_disarm(unsigned int allocators)
 {
-	if (!af_armed)
-		return;
-	/* Returns after every CPU has left the callback. */
-	unregister_ftrace_function(&af_ops);
-	af_armed = false;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(af_hooks); i++) {
+		struct af_hook *h = &af_hooks[i];
+
+		if (!(allocators & h->allocator) || !h->armed)
+			continue;
+		/* Returns after every CPU has left the callback. */
+		unregister_ftrace_function(&h->ops);
+		h->armed = false;
+	}
 }
 
-/* Module exit: no policy is left, so the hook is already disarmed. */
+/* Module exit: no policy is left, so the hooks are already disarmed. */
 void allocfail_hook_exit(void)
 {
+	unsigned int i;
+
 	mutex_lock(&allocfail_lock);
-	allocfail_hook_disarm();
+	allocfail_hook_disarm(AF_ALLOC_ALL);
 	mutex_unlock(&allocfail_lock);
-	if (af_filter_set)
-		ftrace_free_filter(&af_ops);
+	for (i = 0; i < ARRAY_SIZE(af_hooks); i++)
+		if (af_hooks[i].filter_set)
+			ftrace_free_filter(&af_hooks[i].ops);
 }

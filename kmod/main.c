@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * allocfail: fail chosen page allocations through named policies in
- * configfs, selected by order, GFP flags, execution context, caller and
- * task, on the kernel's standard fault-injection schedule.
+ * allocfail: fail chosen page allocations and slab objects through named
+ * policies in configfs, selected by order or object size, GFP flags,
+ * execution context, caller and task, on the kernel's standard
+ * fault-injection schedule.
  */
 #include <linux/module.h>
 #include "allocfail.h"
@@ -33,6 +34,6 @@ static void __exit allocfail_exit(void)
 
 module_init(allocfail_init);
 module_exit(allocfail_exit);
-MODULE_DESCRIPTION("Named policies that fail chosen page allocations");
+MODULE_DESCRIPTION("Named policies that fail chosen page and slab allocations");
 MODULE_AUTHOR("allocfail developers");
 MODULE_LICENSE("GPL");

@@ -272,3 +272,131 @@ int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
 	memcpy(m->comms, comms, sizeof(comms[0]) * n);
 	return 0;
 }
+
+static const char * const af_allocator_names[] = { "page", "slab" };
+
+/* "page", "slab" or both ("page,slab"), separated by ',' or spaces. */
+int allocfail_parse_allocators(const char *buf, unsigned int *out)
+{
+	unsigned int allocators = 0;
+	char *copy, *cur, *tok;
+	int i, ret = 0;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	cur = strim(copy);
+	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
+		if (!*tok)
+			continue;
+		i = match_string(af_allocator_names,
+				 ARRAY_SIZE(af_allocator_names), tok);
+		if (i < 0) {
+			pr_warn("allocfail: unknown allocator '%s' (page, slab)\n",
+				tok);
+			ret = -EINVAL;
+			goto out;
+		}
+		allocators |= BIT(i);
+	}
+	if (!allocators) {
+		pr_warn("allocfail: empty allocator list (page, slab)\n");
+		ret = -EINVAL;
+	}
+out:
+	kfree(copy);
+	if (!ret)
+		*out = allocators;
+	return ret;
+}
+
+ssize_t allocfail_show_allocators(unsigned int allocators, char *page)
+{
+	ssize_t len = 0;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(af_allocator_names); i++)
+		if (allocators & BIT(i))
+			len += sysfs_emit_at(page, len, "%s%s", len ? "," : "",
+					     af_allocator_names[i]);
+	len += sysfs_emit_at(page, len, "\n");
+	return len;
+}
+
+static int af_size_item(const char *tok, unsigned int i, void *arg)
+{
+	struct af_size_range *r = arg;
+	const char *dash = strchr(tok, '-');
+	char lo[16];
+
+	r += i;
+	if (dash) {
+		if (dash - tok >= sizeof(lo))
+			goto bad;
+		memcpy(lo, tok, dash - tok);
+		lo[dash - tok] = '\0';
+		if (kstrtouint(lo, 10, &r->lo) ||
+		    kstrtouint(dash + 1, 10, &r->hi))
+			goto bad;
+	} else {
+		if (kstrtouint(tok, 10, &r->lo))
+			goto bad;
+		r->hi = r->lo;
+	}
+	if (r->lo && r->lo <= r->hi && r->hi <= AF_MAX_OBJ_SIZE)
+		return 0;
+bad:
+	pr_warn("allocfail: size '%s' is not a size or range of 1-%u bytes\n",
+		tok, AF_MAX_OBJ_SIZE);
+	return -EINVAL;
+}
+
+/*
+ * Slab object sizes: up to AF_MAX_SIZES sizes or ranges in bytes ("64",
+ * "64-4096,8192"), or "all".  Sizes are the cache's object size, as
+ * kmem_cache_size() reports it: kmalloc(100) is an object of 128 bytes.
+ */
+int allocfail_parse_sizes(const char *buf, struct allocfail_match *m)
+{
+	struct af_size_range sizes[AF_MAX_SIZES];
+	char *copy, *s;
+	int n;
+
+	copy = af_dup_trimmed(buf);
+	if (IS_ERR(copy))
+		return PTR_ERR(copy);
+	s = strim(copy);
+	if (!strcmp(s, "all")) {
+		n = 0;
+	} else if (!strcmp(s, "none")) {
+		/* The list parser would take it for the empty list, "all". */
+		pr_warn("allocfail: sizes takes sizes, ranges or all\n");
+		n = -EINVAL;
+	} else {
+		n = af_parse_list(s, "sizes", AF_MAX_SIZES, af_size_item,
+				  sizes);
+	}
+	kfree(copy);
+	if (n < 0)
+		return n;
+	m->nr_sizes = n;
+	memcpy(m->sizes, sizes, n * sizeof(sizes[0]));
+	return 0;
+}
+
+ssize_t allocfail_show_sizes(const struct allocfail_match *m, char *page)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	if (!m->nr_sizes)
+		return sysfs_emit(page, "all\n");
+	for (i = 0; i < m->nr_sizes; i++) {
+		const struct af_size_range *r = &m->sizes[i];
+
+		len += sysfs_emit_at(page, len, "%s%u", i ? "," : "", r->lo);
+		if (r->hi != r->lo)
+			len += sysfs_emit_at(page, len, "-%u", r->hi);
+	}
+	return len + sysfs_emit_at(page, len, "\n");
+}

@@ -374,6 +374,71 @@ static ssize_t __af_comms_store(struct config_item *item, const char *page,
 			       af_edit_comms);
 }
 
+/* ---- allocator and slab object sizes ---- */
+
+static ssize_t af_allocator_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(allocfail_show_allocators(af_match(p)->allocators,
+							page));
+}
+
+static void af_edit_allocators(struct allocfail_match *m, void *arg)
+{
+	m->allocators = *(unsigned int *)arg;
+}
+
+/*
+ * Which hooks are armed follows the enabled policies' allocators, and
+ * arming can fail (no CONFIG_FAILSLAB, another IPMODIFY user): changed
+ * only while disabled, so that the failure is enable's, reported there.
+ */
+static ssize_t __af_allocator_store(struct config_item *item, const char *page,
+				    size_t count)
+{
+	struct allocfail_policy *p = to_policy(item);
+	unsigned int allocators;
+	int ret;
+
+	ret = allocfail_parse_allocators(page, &allocators);
+	if (ret)
+		return ret;
+	mutex_lock(&allocfail_lock);
+	if (p->enabled) {
+		pr_warn("allocfail: %s: disable the policy before changing its allocator\n",
+			af_policy_name(p));
+		ret = -EBUSY;
+	} else {
+		allocfail_match_update_locked(p, af_edit_allocators,
+					      &allocators);
+	}
+	mutex_unlock(&allocfail_lock);
+	return ret ? ret : count;
+}
+
+static ssize_t af_sizes_show(struct config_item *item, char *page)
+{
+	struct allocfail_policy *p = to_policy(item);
+
+	return AF_SHOW_LOCKED(allocfail_show_sizes(af_match(p), page));
+}
+
+static void af_edit_sizes(struct allocfail_match *m, void *arg)
+{
+	const struct allocfail_match *src = arg;
+
+	m->nr_sizes = src->nr_sizes;
+	memcpy(m->sizes, src->sizes, sizeof(m->sizes));
+}
+
+static ssize_t __af_sizes_store(struct config_item *item, const char *page,
+				size_t count)
+{
+	return af_store_parsed(item, page, count, allocfail_parse_sizes,
+			       af_edit_sizes);
+}
+
 /*
  * Parse @src (names of functions and modules) into @tmp with @parse and
  * publish it with @edit, keeping the text in @dst (@len) while @on says
@@ -605,6 +670,8 @@ static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 			s->order_matched[o] += READ_ONCE(c->order_matched[o]);
 			s->order_injected[o] += READ_ONCE(c->order_injected[o]);
 		}
+		s->slab_matched += READ_ONCE(c->slab_matched);
+		s->slab_injected += READ_ONCE(c->slab_injected);
 	}
 }
 
@@ -652,6 +719,8 @@ static ssize_t af_stats_show(struct config_item *item, char *page)
 	for (o = 0; o < AF_NR_ORDERS; o++)
 		len += sysfs_emit_at(page, len, "%d %llu %llu\n", o,
 				     s->order_matched[o], s->order_injected[o]);
+	len += sysfs_emit_at(page, len, "slab %llu %llu\n", s->slab_matched,
+			     s->slab_injected);
 	return len;
 }
 
@@ -717,9 +786,12 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	 * the two closing lines.
 	 */
 	for (i = 0; i < n; i++) {
+		/* a slab site says its object size, a page site its order */
 		int w = scnprintf(line, AF_SITE_LINE_LEN,
-				  "%s order=%u gfp=%pGg context=%s count=%llu",
-				  copy[i].name, copy[i].order, &copy[i].gfp,
+				  "%s %s=%u gfp=%pGg context=%s count=%llu",
+				  copy[i].name,
+				  copy[i].size ? "size" : "order",
+				  copy[i].size ?: copy[i].order, &copy[i].gfp,
 				  allocfail_ctx_names[copy[i].ctx],
 				  copy[i].count);
 
@@ -773,7 +845,9 @@ _decl(af_, _name)
 
 AF_STORE_ATTR(enable, CONFIGFS_ATTR);
 AF_STORE_ATTR(timeout_ms, CONFIGFS_ATTR);
+AF_STORE_ATTR(allocator, CONFIGFS_ATTR);
 AF_STORE_ATTR(orders, CONFIGFS_ATTR);
+AF_STORE_ATTR(sizes, CONFIGFS_ATTR);
 AF_STORE_ATTR(gfp_require, CONFIGFS_ATTR);
 AF_STORE_ATTR(gfp_reject, CONFIGFS_ATTR);
 AF_STORE_ATTR(contexts, CONFIGFS_ATTR);
@@ -792,7 +866,9 @@ CONFIGFS_ATTR_RO(af_, callers_ranges);
 static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_enable,
 	&af_attr_timeout_ms,
+	&af_attr_allocator,
 	&af_attr_orders,
+	&af_attr_sizes,
 	&af_attr_gfp_require,
 	&af_attr_gfp_reject,
 	&af_attr_contexts,
@@ -866,6 +942,7 @@ static struct config_group *af_make_group(struct config_group *group,
 	if (!p->stats)
 		goto nomem;
 
+	m->allocators = AF_ALLOC_PAGE;
 	bitmap_fill(m->orders, AF_NR_ORDERS);
 	m->contexts = AF_CTX_ALL;
 	m->callers_depth = AF_DEFAULT_DEPTH;

@@ -174,7 +174,8 @@ out:
  * without 6.10's "_noprof".
  */
 static const char * const af_allocator_funcs[] = {
-	"should_fail_alloc_page", "prepare_alloc_pages",
+	"should_fail_alloc_page", "prepare_alloc_pages", "should_failslab",
+	"slab_pre_alloc_hook", "__kmem_cache_alloc_node", "__kmem_cache_alloc_lru",
 	"__alloc_pages", "alloc_pages", "alloc_pages_mpol", "__folio_alloc",
 	"folio_alloc", "alloc_pages_bulk", "__alloc_pages_bulk",
 	"__get_free_pages", "get_zeroed_page", "alloc_pages_exact",

@@ -5,7 +5,8 @@
 # allocates a page with GFP_NOIO for every sector range it stores.  With a
 # policy on null_blk's GFP_NOIO allocations, writes fail cleanly (the
 # writer sees an error, nothing else breaks); once the policy is disabled
-# the same writes succeed and read back intact.
+# the same writes succeed and read back intact.  The same for a policy
+# on its slab objects (allocator=slab).
 
 . "$(dirname "$0")/allocfail_lib.sh"
 
@@ -42,7 +43,7 @@ roundtrip() {
 dd if=/dev/urandom of=$DATA bs=4k count=$BLOCKS 2>/dev/null
 nullb_fresh || ktap_exit_fail_msg "no null_blk (CONFIG_BLK_DEV_NULL_BLK)"
 roundtrip || ktap_exit_fail_msg "baseline: null_blk write and read-back failed"
-ktap_set_plan 6
+ktap_set_plan 8
 
 # One injection, systematically: the 10th GFP_NOIO allocation on behalf
 # of null_blk.
@@ -73,6 +74,21 @@ af_expect_true "probability 20: injected and the writer saw an error" \
 	injected_and_seen
 af_expect_true "probability 20: counters consistent" \
 	af_counters_consistent noio
+
+# The same through the slab allocator: the 5th object null_blk allocates
+# with GFP_NOIO (its per-page record, kmalloc, or a radix tree node).
+echo 0 >$CFS/noio/enable
+nullb_fresh || ktap_exit_fail_msg "cannot reload null_blk"
+af_policy obj allocator=slab gfp_require=__GFP_DIRECT_RECLAIM \
+	gfp_reject=__GFP_IO "callers=[null_blk]" nth=5 enable=1 ||
+	ktap_exit_fail_msg "cannot create the slab policy"
+write_data
+af_expect_eq "slab nth=5: exactly one GFP_NOIO object failed" \
+	"$(cat $CFS/obj/injected)" 1
+ktap_print_msg "writer saw: ${werr:-success}; site: $(cat $CFS/obj/sites)"
+af_expect_true "slab nth=5: the writer saw the error" [ -n "$werr" ]
+echo 0 >$CFS/obj/enable
+rmdir $CFS/obj
 
 # Recovery, on the same device: the ranges that failed are written now.
 echo 0 >$CFS/noio/enable

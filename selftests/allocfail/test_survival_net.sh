@@ -12,7 +12,9 @@
 #  2. Order-0 atomic failures in softirq context at a probability: replies
 #     that cannot be built or delivered are dropped (some pings must be
 #     lost: the failures reached the receive path), the kernel survives.
-#  3. Policy disabled: traffic recovers, no loss.
+#  3. Slab objects (allocator=slab) in softirq context at a probability:
+#     as 2, through should_failslab().
+#  4. Policies disabled: traffic recovers, no loss.
 # Each phase asserts from the policy's sites that it really injected in
 # softirq context, so the test proves it hit the path it claims; every
 # ping round must have sent all its packets (a ping that died early would
@@ -85,7 +87,7 @@ short=0
 pings 50 1400
 [ "$received" -eq 50 ] ||
 	ktap_exit_fail_msg "baseline: $received of 50 pings answered"
-ktap_set_plan 9
+ktap_set_plan 11
 # Without a failure SLUB takes its cache's order and never falls back:
 # what the counter counts in phase 1 is the failures' doing.
 af_expect_eq "baseline: no slab fallback without a failure" \
@@ -146,6 +148,18 @@ af_expect_true "order0: the failures reached the receive path ($lost of $total p
 af_expect_true "order0: counters consistent" af_counters_consistent order0
 echo 0 >$CFS/order0/enable
 rmdir $CFS/order0
+
+# Slab objects (allocator=slab) in softirq at a probability: skb heads and
+# data, the replies' own buffers.
+af_policy objs allocator=slab gfp_reject=__GFP_DIRECT_RECLAIM contexts=softirq \
+	schedule/probability=50 enable=1 ||
+	ktap_exit_fail_msg "cannot create policy"
+phase objs lost 1400 1000 500 1200 800 300
+ktap_print_msg "objs: $lost of $total pings lost while slab objects fail"
+af_expect_true "objs: the failures reached the receive path ($lost of $total pings lost)" \
+	[ "$lost" -gt 0 ]
+echo 0 >$CFS/objs/enable
+rmdir $CFS/objs
 
 pings 100 1400
 af_expect_eq "recovered: pings answered after the policies are gone" \

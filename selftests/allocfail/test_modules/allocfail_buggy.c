@@ -30,7 +30,8 @@
  * still tracked by kmemleak), the buffers are order-1 pages; with stats=1
  * one more, an order-0 statistics page, after the buffers, with stats=2
  * before them: a workload that reaches its sites in another order from
- * boot to boot.
+ * boot to boot.  With label=1 a last one, a 16-byte label from kmalloc():
+ * a slab object, which only a policy with allocator=slab reaches.
  * Only the error paths allocate anything more.
  */
 #include <linux/completion.h>
@@ -46,6 +47,7 @@
 struct buggy_ring {
 	struct page *bufs[BUGGY_NR_BUFS];
 	unsigned long stats;
+	char *label;			/* label=1: a slab object */
 	/* Padding that sends the descriptor past the kmalloc caches. */
 	u8 pad[3 * PAGE_SIZE];
 };
@@ -63,6 +65,10 @@ MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unl
 static int stats;
 module_param(stats, int, 0444);
 MODULE_PARM_DESC(stats, "statistics page: 0 none, 1 after the buffers, 2 before them");
+
+static int label;
+module_param(label, int, 0444);
+MODULE_PARM_DESC(label, "1: a label, a 16-byte slab object, after the buffers");
 
 /* What a workload's exercise checks: every buffer of the ring is there. */
 static bool ring_ok;
@@ -87,6 +93,7 @@ static void buggy_free(struct buggy_ring *r)
 {
 	buggy_free_bufs(r);
 	free_page(r->stats);
+	kfree(r->label);
 	kfree(r);
 }
 
@@ -139,6 +146,7 @@ static int buggy_unwind(struct buggy_ring *r)
 	if (!strcmp(bug, "leak")) {
 		buggy_free_bufs(r);		/* and r is never freed */
 		free_page(r->stats);
+		kfree(r->label);
 	} else if (!strcmp(bug, "uaf")) {
 		kfree(r);
 		buggy_free_bufs(r);		/* reads r after the free */
@@ -181,6 +189,12 @@ static int __init buggy_init(void)
 	}
 	if (stats == 1 && buggy_alloc_stats(r))
 		return buggy_unwind(r);
+	if (label) {
+		r->label = kmalloc(16, GFP_KERNEL | __GFP_NOWARN);
+		if (!r->label)
+			return buggy_unwind(r);
+		strscpy(r->label, "buggy", 16);
+	}
 	ring = r;
 	ring_ok = true;
 	return 0;

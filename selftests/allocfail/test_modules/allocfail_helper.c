@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Test helper: performs page allocations of a chosen order and GFP flags
- * in a chosen execution context, and reports what the allocator returned,
+ * Test helper: performs page allocations of a chosen order, or slab
+ * objects of a chosen size, with chosen GFP flags in a chosen execution
+ * context, and reports what the allocator returned,
  * so tests assert on what a caller really saw.
  *
  *   echo "<context> <order> <gfp> <count>" > /sys/kernel/debug/allocfail_helper/run
  *   cat /sys/kernel/debug/allocfail_helper/run
  *   attempts=<n> ok=<n> failed=<n>
  *
+ * order: a page order; "kN" for kmalloc(N) instead (N <= 8192, a slab
+ * object of kmalloc-N's size); "cache" for an object of the helper's own
+ * cache, HELPER_CACHE_SIZE bytes.
  * context: task, atomic (spinlock held, irqs off), softirq (timer),
  * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
  * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL, LONG a mask of many flags.
@@ -32,10 +36,14 @@
 #include <linux/uaccess.h>
 
 #define HELPER_MAX_COUNT	100000
+#define HELPER_CACHE_SIZE	200	/* no kmalloc cache has this size */
+#define HELPER_MAX_KMALLOC	8192	/* the largest kmalloc that is a slab object */
 
 struct helper_run {
 	gfp_t gfp;
 	unsigned int order;
+	unsigned int kmalloc_size;	/* kmalloc() this many bytes; 0: not */
+	bool cache;			/* kmem_cache_alloc() from helper_cache */
 	unsigned int count;
 	unsigned int ok;
 	unsigned int failed;
@@ -46,6 +54,7 @@ static DEFINE_MUTEX(helper_lock);	/* one run at a time */
 static DEFINE_SPINLOCK(helper_spin);
 static struct helper_run run;
 static struct dentry *helper_dir;
+static struct kmem_cache *helper_cache;
 
 void helper_alloc_loop(struct helper_run *r);
 
@@ -57,15 +66,33 @@ noinline void helper_alloc_loop(struct helper_run *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < r->count; i++) {
-		struct page *page = alloc_pages(r->gfp | __GFP_NOWARN, r->order);
+	gfp_t gfp = r->gfp | __GFP_NOWARN;
 
-		if (page) {
-			__free_pages(page, r->order);
-			r->ok++;
+	for (i = 0; i < r->count; i++) {
+		bool ok;
+
+		if (r->kmalloc_size) {
+			void *p = kmalloc(r->kmalloc_size, gfp);
+
+			ok = p;
+			kfree(p);
+		} else if (r->cache) {
+			void *p = kmem_cache_alloc(helper_cache, gfp);
+
+			ok = p;
+			if (p)
+				kmem_cache_free(helper_cache, p);
 		} else {
-			r->failed++;
+			struct page *page = alloc_pages(gfp, r->order);
+
+			ok = page;
+			if (page)
+				__free_pages(page, r->order);
 		}
+		if (ok)
+			r->ok++;
+		else
+			r->failed++;
 	}
 }
 
@@ -107,6 +134,25 @@ static int helper_parse_gfp(const char *s, gfp_t *gfp)
 	else
 		return -EINVAL;
 	return 0;
+}
+
+/* A page order, "kN" (kmalloc(N)) or "cache" (helper_cache). */
+static int helper_parse_what(const char *s, struct helper_run *r)
+{
+	if (!strcmp(s, "cache")) {
+		r->cache = true;
+		return 0;
+	}
+	if (s[0] == 'k') {
+		if (!kstrtouint(s + 1, 10, &r->kmalloc_size) &&
+		    r->kmalloc_size && r->kmalloc_size <= HELPER_MAX_KMALLOC)
+			return 0;
+	} else if (!kstrtouint(s, 10, &r->order) && r->order <= MAX_PAGE_ORDER) {
+		return 0;
+	}
+	pr_warn("allocfail_helper: '%s' is not an order, kN (N <= %d) or cache\n",
+		s, HELPER_MAX_KMALLOC);
+	return -EINVAL;
 }
 
 static int helper_do_run(const char *ctx)
@@ -235,8 +281,8 @@ static void helper_sites24(struct helper_run *r)
 static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 				size_t len, loff_t *ppos)
 {
-	char buf[96], ctx[16], gfp[32];
-	unsigned int order, count;
+	char buf[96], ctx[16], what[16], gfp[32];
+	unsigned int count;
 	int ret;
 
 	if (len >= sizeof(buf))
@@ -244,17 +290,19 @@ static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%15s %u %31s %u", ctx, &order, gfp, &count) != 4 ||
-	    order > MAX_PAGE_ORDER || !count || count > HELPER_MAX_COUNT) {
-		pr_warn("allocfail_helper: usage: <context> <order> <gfp> <count>\n");
+	if (sscanf(buf, "%15s %15s %31s %u", ctx, what, gfp, &count) != 4 ||
+	    !count || count > HELPER_MAX_COUNT) {
+		pr_warn("allocfail_helper: usage: <context> <order|kN|cache> <gfp> <count>\n");
 		return -EINVAL;
 	}
 
 	mutex_lock(&helper_lock);
 	memset(&run, 0, sizeof(run));
 	init_completion(&run.done);
-	run.order = order;
 	run.count = count;
+	ret = helper_parse_what(what, &run);
+	if (ret)
+		goto out;
 	ret = helper_parse_gfp(gfp, &run.gfp);
 	if (ret)
 		pr_warn("allocfail_helper: unknown gfp '%s'\n", gfp);
@@ -264,6 +312,7 @@ static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 		helper_sites24(&run);
 	else
 		ret = helper_do_run(ctx);
+out:
 	mutex_unlock(&helper_lock);
 	return ret ? ret : len;
 }
@@ -291,8 +340,17 @@ static const struct file_operations helper_run_fops = {
 	.release	= single_release,
 };
 
+/* A constructor keeps the cache from being merged with another. */
+static void helper_cache_ctor(void *obj)
+{
+}
+
 static int __init helper_init(void)
 {
+	helper_cache = kmem_cache_create("allocfail_helper", HELPER_CACHE_SIZE,
+					 0, 0, helper_cache_ctor);
+	if (!helper_cache)
+		return -ENOMEM;
 	helper_dir = debugfs_create_dir("allocfail_helper", NULL);
 	debugfs_create_file("run", 0600, helper_dir, NULL, &helper_run_fops);
 	return 0;
@@ -303,6 +361,7 @@ static void __exit helper_exit(void)
 	debugfs_remove_recursive(helper_dir);
 	del_timer_sync(&helper_timer);
 	irq_work_sync(&helper_irq_work);
+	kmem_cache_destroy(helper_cache);
 }
 
 module_init(helper_init);
