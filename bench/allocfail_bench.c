@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * allocfail benchmark: the cost of alloc_pages() + __free_pages() pairs,
- * timed in the kernel on each CPU in turn, so that the page allocator's
- * fault-injection hooks (none, fail_page_alloc, fail_function, allocfail)
- * can be compared in one boot.
+ * allocfail benchmark: the cost of alloc_pages() + __free_pages() pairs, or
+ * kmalloc() + kfree() pairs, timed in the kernel on each CPU in turn, so
+ * that the allocators' fault-injection hooks (none, fail_page_alloc or
+ * failslab, fail_function, allocfail) can be compared in one boot.
  *
- *   echo "<order> <gfp> <iterations> <repeats>" > /sys/kernel/debug/allocfail_bench/run
+ *   echo "<order|kN> <gfp> <iterations> <repeats>" > /sys/kernel/debug/allocfail_bench/run
  *   cat /sys/kernel/debug/allocfail_bench/run
  *   cpu0=<ns> cpu1=<ns> median=<ns>
  *
@@ -31,6 +31,7 @@
 struct bench_args {
 	gfp_t gfp;
 	unsigned int order;
+	unsigned int kmalloc_size;	/* kmalloc() pairs of this size; 0: pages */
 	unsigned int iters;
 	unsigned int repeats;
 	unsigned long failed;
@@ -64,13 +65,23 @@ static int bench_on_cpu(void *data)
 		u64 t0 = ktime_get_ns();
 
 		for (i = 0; i < a->iters; i++) {
-			struct page *page = alloc_pages(a->gfp | __GFP_NOWARN,
-							a->order);
+			if (a->kmalloc_size) {
+				void *p = kmalloc(a->kmalloc_size,
+						  a->gfp | __GFP_NOWARN);
 
-			if (page)
-				__free_pages(page, a->order);
-			else
-				a->failed++;
+				if (!p)
+					a->failed++;
+				kfree(p);
+			} else {
+				struct page *page;
+
+				page = alloc_pages(a->gfp | __GFP_NOWARN,
+						   a->order);
+				if (page)
+					__free_pages(page, a->order);
+				else
+					a->failed++;
+			}
 		}
 		a->ns[r] = div_u64(ktime_get_ns() - t0, a->iters);
 	}
@@ -113,11 +124,20 @@ static int bench_run(struct bench_args *tmpl)
 	return 0;
 }
 
+/* A page order, or "kN": kmalloc(N), N a slab size (at most 8192). */
+static int bench_parse_what(const char *s, struct bench_args *a)
+{
+	if (s[0] == 'k')
+		return kstrtouint(s + 1, 10, &a->kmalloc_size) ||
+		       !a->kmalloc_size || a->kmalloc_size > 8192;
+	return kstrtouint(s, 10, &a->order) || a->order > MAX_PAGE_ORDER;
+}
+
 static ssize_t bench_write(struct file *file, const char __user *ubuf,
 			   size_t len, loff_t *ppos)
 {
 	struct bench_args args = {};
-	char buf[64], gfp[16];
+	char buf[64], what[16], gfp[16];
 	int ret;
 
 	if (len >= sizeof(buf))
@@ -125,11 +145,11 @@ static ssize_t bench_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%u %15s %u %u", &args.order, gfp, &args.iters,
-		   &args.repeats) != 4 || args.order > MAX_PAGE_ORDER ||
+	if (sscanf(buf, "%15s %15s %u %u", what, gfp, &args.iters,
+		   &args.repeats) != 4 || bench_parse_what(what, &args) ||
 	    !args.iters || args.iters > BENCH_MAX_ITERS || !args.repeats ||
 	    args.repeats > BENCH_MAX_REPEATS) {
-		pr_warn("allocfail_bench: usage: <order> <gfp> <iterations> <repeats>\n");
+		pr_warn("allocfail_bench: usage: <order|kN> <gfp> <iterations> <repeats>\n");
 		return -EINVAL;
 	}
 	if (!strcmp(gfp, "GFP_ATOMIC")) {

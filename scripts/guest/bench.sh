@@ -14,6 +14,7 @@ REPEATS=${REPEATS:-5}
 ROUNDS=${ROUNDS:-3}
 RUN=/sys/kernel/debug/allocfail_bench/run
 FPA=/sys/kernel/debug/fail_page_alloc
+FSL=/sys/kernel/debug/failslab
 FF=/sys/kernel/debug/fail_function
 CFS=/sys/kernel/config/allocfail
 
@@ -21,7 +22,9 @@ insmod /allocfail/bench/allocfail_bench.ko || exit 1
 modprobe allocfail || exit 1
 
 measure() {
-	for spec in "0 GFP_ATOMIC" "3 GFP_ATOMIC" "0 GFP_KERNEL" "3 GFP_KERNEL"; do
+	# pages (an order) and slab objects (kN: kmalloc(N) + kfree())
+	for spec in "0 GFP_ATOMIC" "3 GFP_ATOMIC" "0 GFP_KERNEL" "3 GFP_KERNEL" \
+		"k64 GFP_KERNEL" "k4096 GFP_KERNEL"; do
 		echo "$spec $ITERS $REPEATS" >$RUN || exit 1
 		echo "RESULT $1 $spec $(cat $RUN)"
 	done
@@ -42,13 +45,18 @@ policies() {
 	done
 }
 
+# Every policy hooks both allocators, so that slab rows pay what page rows
+# do; "nomatch" policies match no order (10) and no object size (3).
+BOTH=allocator=page,slab
+
 clear_policies() {
 	for p in "$CFS"/b*; do
 		[ -d "$p" ] && rmdir "$p"
 	done
 }
 
-# The kernel's fail_page_alloc, armed for every allocation, never firing.
+# The kernel's fail_page_alloc and failslab, armed for every allocation,
+# never firing (the table's fail_page_alloc column, for slab rows failslab).
 fpa() {
 	if [ "$1" = on ]; then
 		echo 0 >$FPA/probability
@@ -57,22 +65,30 @@ fpa() {
 		echo N >$FPA/ignore-gfp-wait
 		echo N >$FPA/ignore-gfp-highmem
 		echo 0 >$FPA/verbose
+		echo 0 >$FSL/probability
+		echo -1 >$FSL/times
+		echo N >$FSL/ignore-gfp-wait
+		echo 0 >$FSL/verbose
 	else
 		echo 1 >$FPA/min-order
 		echo Y >$FPA/ignore-gfp-wait
 		echo Y >$FPA/ignore-gfp-highmem
+		echo Y >$FSL/ignore-gfp-wait
 	fi
 }
 
-# fail_function: a kprobe overriding should_fail_alloc_page, never firing.
+# fail_function: kprobes overriding should_fail_alloc_page and
+# should_failslab, never firing.
 ff() {
 	if [ "$1" = on ]; then
 		echo should_fail_alloc_page >$FF/inject
+		echo should_failslab >$FF/inject
 		echo 0 >$FF/probability
 		echo -1 >$FF/times
 		echo 0 >$FF/verbose
 	else
 		echo "!should_fail_alloc_page" >$FF/inject
+		echo "!should_failslab" >$FF/inject
 	fi
 }
 
@@ -87,17 +103,17 @@ while [ $r -lt "$ROUNDS" ]; do
 	ff off
 	measure allocfail-idle
 	for n in 1 16 64; do
-		policies $n orders=10
+		policies $n $BOTH orders=10 sizes=3
 		measure "allocfail-$n-nomatch"
 		clear_policies
 	done
-	policies 16 gfp_require=GFP_DMA
+	policies 16 $BOTH gfp_require=GFP_DMA
 	measure allocfail-16-gfp-nomatch
 	clear_policies
-	policies 1 orders=all schedule/probability=0
+	policies 1 $BOTH orders=all schedule/probability=0
 	measure allocfail-1-match-p0
 	clear_policies
-	policies 1 orders=all "callers=[allocfail]"
+	policies 1 $BOTH orders=all "callers=[allocfail]"
 	measure allocfail-1-callers-walk
 	clear_policies
 	r=$((r + 1))
