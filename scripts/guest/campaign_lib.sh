@@ -134,19 +134,35 @@ site_line() {
 
 # site_params K: the policy words that fail site K (from 1) of the map
 # alone, in $site_words: its caller (site=, as "mod:func+0xoff/0xsize"),
-# order and context, and nth=1, the first allocation there.
+# its order (a page site) or object size (a slab site, "size=" in the
+# map), its context, and nth=1, the first allocation there.  A campaign
+# whose POLICY names an allocator hooks both, so each site's words say
+# which one the site is.
 site_params() {
 	site_line "$1"
-	name=${line%% order=*}
+	case $line in
+	*" size="*)
+		name=${line%% size=*}
+		what=${line#* size=}
+		what="allocator=slab sizes=${what%% *}"
+		;;
+	*)
+		name=${line%% order=*}
+		what=${line#* order=}
+		what="orders=${what%% *}"
+		case " $POLICY " in
+		*" allocator="*) what="allocator=page $what" ;;
+		esac
+		;;
+	esac
 	case $name in
 	*" ["*"]")
 		mod=${name##* \[}
 		name="${mod%"]"}:${name%% *}"
 		;;
 	esac
-	order=${line#* order=}
 	ctx=${line#* context=}
-	site_words="site=$name orders=${order%% *} contexts=${ctx%% *} nth=1"
+	site_words="site=$name $what contexts=${ctx%% *} nth=1"
 }
 
 # site_first K: the ordinal of site K's first match in the baseline, in
