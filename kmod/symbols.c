@@ -178,7 +178,7 @@ static const char * const af_allocator_funcs[] = {
 	"slab_pre_alloc_hook", "__kmem_cache_alloc_node", "__kmem_cache_alloc_lru",
 	"__alloc_pages", "alloc_pages", "alloc_pages_mpol", "__folio_alloc",
 	"folio_alloc", "alloc_pages_bulk", "__alloc_pages_bulk",
-	"__get_free_pages", "get_zeroed_page", "alloc_pages_exact",
+	"__get_free_pages", "get_free_pages", "get_zeroed_page", "alloc_pages_exact",
 	"alloc_pages_exact_nid", "__page_frag_alloc_align",
 	"page_frag_alloc_va", "__page_frag_cache_refill",
 	"alloc_slab_page", "allocate_slab", "new_slab", "___slab_alloc",
