@@ -133,10 +133,15 @@ int allocfail_parse_orders(const char *buf, unsigned long *orders)
 	return 0;
 }
 
-/* Any of "task atomic softirq hardirq", separated by ',' or spaces. */
-int allocfail_parse_contexts(const char *buf, unsigned long *out)
+/*
+ * A set of the names in @names (bit i for names[i]), separated by ',' or
+ * spaces, or "all"; @what says which in the reason for a refusal.
+ */
+static int af_parse_name_set(const char *buf, const char * const *names,
+			     unsigned int n, const char *what,
+			     unsigned long *out)
 {
-	unsigned long ctx = 0;
+	unsigned long set = 0;
 	char *copy, *cur, *tok;
 	int i, ret = 0;
 
@@ -145,42 +150,56 @@ int allocfail_parse_contexts(const char *buf, unsigned long *out)
 		return PTR_ERR(copy);
 	cur = strim(copy);
 	if (!strcmp(cur, "all")) {
-		ctx = AF_CTX_ALL;
+		set = BIT(n) - 1;
 		goto out;
 	}
 	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
 		if (!*tok)
 			continue;
-		i = match_string(allocfail_ctx_names, AF_NR_CTX, tok);
+		i = match_string(names, n, tok);
 		if (i < 0) {
-			pr_warn("allocfail: unknown context '%s'\n", tok);
+			pr_warn("allocfail: unknown %s '%s'\n", what, tok);
 			ret = -EINVAL;
 			goto out;
 		}
-		ctx |= BIT(i);
+		set |= BIT(i);
 	}
-	if (!ctx) {
-		pr_warn("allocfail: empty context list\n");
+	if (!set) {
+		pr_warn("allocfail: empty %s list\n", what);
 		ret = -EINVAL;
 	}
 out:
 	kfree(copy);
 	if (!ret)
-		*out = ctx;
+		*out = set;
 	return ret;
+}
+
+/* The names of the set's bits, joined by ','. */
+static ssize_t af_show_name_set(unsigned long set, const char * const *names,
+				unsigned int n, char *page)
+{
+	ssize_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (set & BIT(i))
+			len += sysfs_emit_at(page, len, "%s%s", len ? "," : "",
+					     names[i]);
+	len += sysfs_emit_at(page, len, "\n");
+	return len;
+}
+
+/* Any of "task atomic softirq hardirq", separated by ',' or spaces. */
+int allocfail_parse_contexts(const char *buf, unsigned long *out)
+{
+	return af_parse_name_set(buf, allocfail_ctx_names, AF_NR_CTX,
+				 "context", out);
 }
 
 ssize_t allocfail_show_contexts(unsigned long contexts, char *page)
 {
-	ssize_t len = 0;
-	int i;
-
-	for (i = 0; i < AF_NR_CTX; i++)
-		if (contexts & BIT(i))
-			len += sysfs_emit_at(page, len, "%s%s", len ? "," : "",
-					     allocfail_ctx_names[i]);
-	len += sysfs_emit_at(page, len, "\n");
-	return len;
+	return af_show_name_set(contexts, allocfail_ctx_names, AF_NR_CTX, page);
 }
 
 /*
@@ -275,52 +294,24 @@ int allocfail_parse_comms(const char *buf, struct allocfail_match *m)
 
 static const char * const af_allocator_names[] = { "page", "slab" };
 
-/* "page", "slab" or both ("page,slab"), separated by ',' or spaces. */
+/* "page", "slab" or both ("page,slab" or "all"). */
 int allocfail_parse_allocators(const char *buf, unsigned int *out)
 {
-	unsigned int allocators = 0;
-	char *copy, *cur, *tok;
-	int i, ret = 0;
+	unsigned long set;
+	int ret;
 
-	copy = af_dup_trimmed(buf);
-	if (IS_ERR(copy))
-		return PTR_ERR(copy);
-	cur = strim(copy);
-	while ((tok = strsep(&cur, ", \t\n")) != NULL) {
-		if (!*tok)
-			continue;
-		i = match_string(af_allocator_names,
-				 ARRAY_SIZE(af_allocator_names), tok);
-		if (i < 0) {
-			pr_warn("allocfail: unknown allocator '%s' (page, slab)\n",
-				tok);
-			ret = -EINVAL;
-			goto out;
-		}
-		allocators |= BIT(i);
-	}
-	if (!allocators) {
-		pr_warn("allocfail: empty allocator list (page, slab)\n");
-		ret = -EINVAL;
-	}
-out:
-	kfree(copy);
+	ret = af_parse_name_set(buf, af_allocator_names,
+				ARRAY_SIZE(af_allocator_names), "allocator",
+				&set);
 	if (!ret)
-		*out = allocators;
+		*out = set;
 	return ret;
 }
 
 ssize_t allocfail_show_allocators(unsigned int allocators, char *page)
 {
-	ssize_t len = 0;
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(af_allocator_names); i++)
-		if (allocators & BIT(i))
-			len += sysfs_emit_at(page, len, "%s%s", len ? "," : "",
-					     af_allocator_names[i]);
-	len += sysfs_emit_at(page, len, "\n");
-	return len;
+	return af_show_name_set(allocators, af_allocator_names,
+				ARRAY_SIZE(af_allocator_names), page);
 }
 
 static int af_size_item(const char *tok, unsigned int i, void *arg)

@@ -87,7 +87,7 @@ short=0
 pings 50 1400
 [ "$received" -eq 50 ] ||
 	ktap_exit_fail_msg "baseline: $received of 50 pings answered"
-ktap_set_plan 11
+ktap_set_plan 12
 # Without a failure SLUB takes its cache's order and never falls back:
 # what the counter counts in phase 1 is the failures' doing.
 af_expect_eq "baseline: no slab fallback without a failure" \
@@ -136,30 +136,31 @@ rmdir $CFS/fallback
 echo 0 >$CFS/order3/enable
 rmdir $CFS/order3
 
-af_policy order0 orders=0 gfp_reject=__GFP_DIRECT_RECLAIM contexts=softirq \
-	schedule/probability=50 enable=1 ||
-	ktap_exit_fail_msg "cannot create policy"
-phase order0 lost 1400 1000 500 1200 800 300
-ktap_print_msg "order0: $lost of $total pings lost while order-0 allocations fail"
-# A hook that counted but did not fail would lose nothing here: the
-# baseline and the recovery rounds lose nothing without a policy.
-af_expect_true "order0: the failures reached the receive path ($lost of $total pings lost)" \
-	[ "$lost" -gt 0 ]
-af_expect_true "order0: counters consistent" af_counters_consistent order0
-echo 0 >$CFS/order0/enable
-rmdir $CFS/order0
+# lossy NAME WHAT ATTR=VALUE...: a policy failing WHAT (words for the
+# messages) in softirq context at probability 50, without reclaim; its
+# failures must reach the receive path (pings lost: the baseline and
+# recovery rounds lose none without a policy, so a hook that counted but
+# did not fail would lose nothing here), and its counters stay consistent.
+lossy() {
+	p=$1
+	what=$2
+	shift 2
+	af_policy "$p" "$@" gfp_reject=__GFP_DIRECT_RECLAIM contexts=softirq \
+		schedule/probability=50 enable=1 ||
+		ktap_exit_fail_msg "cannot create policy $p"
+	phase "$p" lost 1400 1000 500 1200 800 300
+	ktap_print_msg "$p: $lost of $total pings lost while $what fail"
+	af_expect_true "$p: the failures reached the receive path ($lost of $total pings lost)" \
+		[ "$lost" -gt 0 ]
+	af_expect_true "$p: counters consistent" af_counters_consistent "$p"
+	echo 0 >"$CFS/$p/enable"
+	rmdir "$CFS/$p"
+}
 
-# Slab objects (allocator=slab) in softirq at a probability: skb heads and
-# data, the replies' own buffers.
-af_policy objs allocator=slab gfp_reject=__GFP_DIRECT_RECLAIM contexts=softirq \
-	schedule/probability=50 enable=1 ||
-	ktap_exit_fail_msg "cannot create policy"
-phase objs lost 1400 1000 500 1200 800 300
-ktap_print_msg "objs: $lost of $total pings lost while slab objects fail"
-af_expect_true "objs: the failures reached the receive path ($lost of $total pings lost)" \
-	[ "$lost" -gt 0 ]
-echo 0 >$CFS/objs/enable
-rmdir $CFS/objs
+lossy order0 "order-0 allocations" orders=0
+# Slab objects (allocator=slab): skb heads and data, the replies' own
+# buffers.
+lossy objs "slab objects" allocator=slab
 
 pings 100 1400
 af_expect_eq "recovered: pings answered after the policies are gone" \
