@@ -97,7 +97,11 @@ static void buggy_free(struct buggy_ring *r)
 	kfree(r);
 }
 
-static int buggy_alloc_stats(struct buggy_ring *r)
+/*
+ * Not inlined: its two callers (stats=1, stats=2) must reach one call
+ * site, as a driver reaches its sites in another order, not two.
+ */
+static noinline int buggy_alloc_stats(struct buggy_ring *r)
 {
 	r->stats = __get_free_page(GFP_KERNEL | __GFP_NOWARN);
 	return r->stats ? 0 : -ENOMEM;
