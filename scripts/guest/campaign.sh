@@ -35,6 +35,11 @@ prev=""
 # RUNS (the host's ONLY="a b ..."): those runs, from the first.
 [ -z "${RUNS:-}" ] || run=${RUNS%% *}
 runs_done=0
+# Systematic: the last planned run (the host's LAST, from an earlier
+# boot's baseline, or this boot's own), and how many runs in a row,
+# up to the one before START, injected nothing (the host's EMPTIES).
+LAST=${LAST:-}
+empties=${EMPTIES:-0}
 
 # next_run: the run after $run, in $run: the next of RUNS (runs_done=1
 # after the last), or SHARD's step.
@@ -56,6 +61,8 @@ next_run() {
 past_end() {
 	[ "$runs_done" -eq 0 ] || return 0
 	[ -z "${STOP:-}" ] || [ "$1" -le "$STOP" ] || return 0
+	# Systematic: up to the baseline's plan (LAST), unless RUNS names them.
+	[ -n "${RUNS:-}" ] || [ -z "$LAST" ] || [ "$1" -le "$LAST" ] || return 0
 	if [ "$MODE" = sweep ]; then
 		sweep_count
 		[ "$1" -le "$sweep_n" ] || return 0
@@ -65,8 +72,8 @@ past_end() {
 			echo "campaign: run $1 needs the baseline's site map" >&2
 			exit 2
 		fi
-		site_count
-		[ "$1" -le "$sites_n" ] || return 0
+		site_run 0
+		[ "$1" -le "$site_runs_n" ] || return 0
 	fi
 	[ "$1" -gt "$MAX_RUNS" ]
 }
@@ -80,8 +87,8 @@ if [ "${SNAPSHOT:-0}" = 1 ]; then
 	late_splat && echo "campaign: a splat before the first run: $r_sig" >&2
 	dmesg -c >/dev/null
 	stty -F /dev/ttyS1 -echo 2>/dev/null
-	echo "@@READY $run"
-	read -r run </dev/ttyS1
+	echo "@@READY $run $empties $LAST"
+	read -r run empties LAST </dev/ttyS1
 	# In the console log, what follows is this run's, though its steps
 	# have not begun: a splat of the restored kernel is the kernel this
 	# run starts from, not the run before it (which the restore undid).
@@ -128,9 +135,12 @@ while ! past_end "$run"; do
 			echo "campaign: baseline run failed ($r_outcome at $r_step: $r_sig)" >&2
 			exit 2
 		fi
-		[ "$MODE" != site-unique ] ||
-			sed 's/^/@@SITE /' "$SITEMAP"
+		# Every mode's map: site-unique runs replay it, and the
+		# report's coverage counts the sites any run failed.
+		sed 's/^/@@SITE /' "$SITEMAP"
 		echo "@@PLAN $(plan_last)"
+		plan_end
+		LAST=$plan_p
 	fi
 	fresh=0
 	case $r_outcome in
@@ -141,11 +151,16 @@ while ! past_end "$run"; do
 	stuck) [ "$r_step" != unload ] || fresh=1 ;;
 	esac
 	[ "${SNAPSHOT:-0}" = 1 ] || [ $fresh -eq 0 ] || exit 3
-	# Systematic: the first run that injects nothing has failed every
-	# matching allocation of the workload once.
-	if [ "$MODE" = systematic ] && [ "$run" -gt 0 ] &&
-		[ "$r_injected" -eq 0 ]; then
-		break
+	# Systematic: one run that injects nothing is drift (this run's
+	# workload made fewer matching allocations than the baseline's);
+	# EMPTY_STOP of them in a row, and the workload has no more.
+	if [ "$MODE" = systematic ] && [ "$run" -gt 0 ] && [ -z "${RUNS:-}" ]; then
+		if [ "$r_injected" -eq 0 ]; then
+			empties=$((empties + 1))
+			[ "$empties" -lt "$EMPTY_STOP" ] || break
+		else
+			empties=0
+		fi
 	fi
 	prev=$run
 	# Sharded (SHARD=j/N from the host): this VM runs every N-th run;
@@ -156,7 +171,7 @@ while ! past_end "$run"; do
 		# to the next boot.
 		[ "$prev" -ne 0 ] || [ "$MODE" != site-unique ] || exit 3
 		past_end "$run" && break
-		echo "@@RESTORE $run"
+		echo "@@RESTORE $run $empties $LAST"
 		# The host restores the VM: this never returns.
 		sleep 86400
 		exit 1

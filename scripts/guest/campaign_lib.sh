@@ -13,9 +13,10 @@
 #               reason on stderr; wl_unload must also work after a failed
 #               wl_load; wl_exercise must work twice on one load, since
 #               the recovery check runs it again); it sees the campaign
-#               file's variables
+#               file's variables, and CAMPAIGN_RUN, the run's number
 #   MODE        systematic (fail the n-th matching allocation, n = 1, 2,
-#               ... until a run injects nothing), site-unique (fail each
+#               ... up to the baseline's count plus 10% for drift, or
+#               until EMPTY_STOP runs in a row inject nothing), site-unique (fail each
 #               distinct call site once: run k fails the first allocation
 #               the baseline saw at site k, from its sites_of=matched map,
 #               with the policy confined to that caller by site=)
@@ -25,6 +26,14 @@
 #   SEED        sweep order: 1 (default) in order, another number a fixed
 #               permutation, so a MAX_RUNS bound covers another subset
 #   MAX_RUNS    bound on the run number (default 500)
+#   SITE_DEPTH  site-unique: fail the 1st, 2nd, ... SITE_DEPTH-th allocation
+#               at each site (one run each, as far as the baseline saw
+#               that many there; default 1): where a workload comes back
+#               to a site (RX refill, per-request buffers), the bug is
+#               often in the steady state, not the first call
+#   EMPTY_STOP  systematic: stop after this many runs in a row inject
+#               nothing (default 3; one alone is drift: a run whose
+#               workload made fewer matching allocations this time)
 #   RUN_TIMEOUT seconds per step before the run counts as a hang (60)
 #   LEAK_SCAN   1: a kmemleak scan after every run (default 1)
 #   SETTLE      seconds to wait for late splats when LEAK_SCAN=0 (2)
@@ -51,6 +60,8 @@ SPLAT_PATTERNS=/tmp/splat.patterns
 
 campaign_load() {
 	MAX_RUNS=500
+	EMPTY_STOP=3
+	SITE_DEPTH=1
 	RUN_TIMEOUT=60
 	LEAK_SCAN=1
 	SETTLE=2
@@ -70,6 +81,12 @@ campaign_load() {
 		eval "[ -n \"\${$v:-}\" ]" ||
 			{ echo "campaign: $1 sets no $v" >&2; return 1; }
 	done
+	case $EMPTY_STOP in
+	"" | *[!0-9]* | 0) echo "campaign: EMPTY_STOP must be a positive number" >&2; return 1 ;;
+	esac
+	case $SITE_DEPTH in
+	"" | *[!0-9]* | 0) echo "campaign: SITE_DEPTH must be a positive number" >&2; return 1 ;;
+	esac
 	case $SEED in
 	"" | *[!0-9]* | 0) echo "campaign: SEED must be a positive number" >&2; return 1 ;;
 	esac
@@ -122,24 +139,39 @@ site_count() {
 	done <$SITEMAP
 }
 
-# site_line K: line K (from 1) of the map, in $line (empty past its end).
-site_line() {
+# site_run R: the site and depth site-unique run R (from 1) fails, in
+# $site_k (the map's line, from 1; 0 past the end), $site_d (the d-th
+# allocation there) and $line (the map's line): each site has
+# min(SITE_DEPTH, its baseline count) runs, in the map's order; in
+# $site_runs_n the runs of the whole map.
+site_run() {
+	site_k=0
+	site_runs_n=0
 	i=0
-	while IFS= read -r line; do
+	found=""
+	while IFS= read -r l; do
 		i=$((i + 1))
-		[ "$i" -lt "$1" ] || return 0
+		c=${l#* count=}
+		c=${c%% *}
+		[ "$c" -le "$SITE_DEPTH" ] || c=$SITE_DEPTH
+		if [ "$site_k" -eq 0 ] && [ "$1" -le $((site_runs_n + c)) ]; then
+			site_k=$i
+			site_d=$(($1 - site_runs_n))
+			found=$l
+		fi
+		site_runs_n=$((site_runs_n + c))
 	done <$SITEMAP
-	line=""
+	line=$found
 }
 
-# site_params K: the policy words that fail site K (from 1) of the map
-# alone, in $site_words: its caller (site=, as "mod:func+0xoff/0xsize"),
+# site_params R: the policy words of site-unique run R (site_run), in
+# $site_words: its site's caller (site=, as "mod:func+0xoff/0xsize"),
 # its order (a page site) or object size (a slab site, "size=" in the
-# map), its context, and nth=1, the first allocation there.  A campaign
-# whose POLICY names an allocator hooks both, so each site's words say
-# which one the site is.
+# map), its context.  The campaign's policy hooks both allocators (its
+# default), so each site's words say which one the site is; nth=d, its
+# d-th allocation.
 site_params() {
-	site_line "$1"
+	site_run "$1"
 	case $line in
 	*" size="*)
 		name=${line%% size=*}
@@ -149,10 +181,7 @@ site_params() {
 	*)
 		name=${line%% order=*}
 		what=${line#* order=}
-		what="orders=${what%% *}"
-		case " $POLICY " in
-		*" allocator="*) what="allocator=page $what" ;;
-		esac
+		what="allocator=page orders=${what%% *}"
 		;;
 	esac
 	case $name in
@@ -162,13 +191,13 @@ site_params() {
 		;;
 	esac
 	ctx=${line#* context=}
-	site_words="site=$name $what contexts=${ctx%% *} nth=1"
+	site_words="site=$name $what contexts=${ctx%% *} nth=$site_d"
 }
 
-# site_first K: the ordinal of site K's first match in the baseline, in
-# $first.
+# site_first R: the ordinal of run R's site's first match in the
+# baseline, in $first.
 site_first() {
-	site_line "$1"
+	site_run "$1"
 	first=${line##* first=}
 }
 
@@ -276,7 +305,7 @@ step() {
 	heartbeat "$label"
 	# busybox timeout, not the kselftest runner's wrapper script
 	# (/usr/bin/timeout): one exec of sh less per step.
-	busybox timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
+	CAMPAIGN_RUN=$run_no busybox timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
 		>/tmp/step.out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && return 0
@@ -483,7 +512,9 @@ campaign_run() {
 		site_params "$1"
 		extra=$site_words
 		site_count
-		r_params="$1/$sites_n: $extra"
+		# Which site of the map (campaign-report's table), not
+		# which run: with SITE_DEPTH, a site has several.
+		r_params="$site_k/$sites_n: $extra"
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
@@ -495,11 +526,18 @@ campaign_run() {
 		# kprobes refuse to look up): the baseline's ordinal, which
 		# may land elsewhere; the row says so.
 		site_first "$1"
-		r_params="$1/$sites_n: ${extra%% *} refused, nth=$first"
+		r_params="$site_k/$sites_n: ${extra%% *} refused, nth=$first"
 		extra="nth=$first"
 	fi
+	# Both allocators unless the campaign narrows it: most of a
+	# driver's allocation sites are slab objects, which reach the page
+	# allocator only when their cache needs a new slab.
+	alloc="allocator=page,slab"
+	case " $POLICY " in
+	*" allocator="*) alloc="" ;;
+	esac
 	# shellcheck disable=SC2086 # POLICY and extra are lists of words
-	policy_set "callers=[$MODULE]" $POLICY $extra enable=1 || exit 2
+	policy_set "callers=[$MODULE]" $alloc $POLICY $extra enable=1 || exit 2
 
 	if step load; then
 		step exercise
@@ -613,26 +651,37 @@ campaign_run() {
 	heartbeat end
 }
 
-# plan_last: the last run the campaign plans, once the baseline ran: the
-# host's progress counts towards it (with RUNS, the last of those).
+# plan_end: the last run the campaign plans, once the baseline ran, in
+# $plan_p: systematic, the baseline's count of matching allocations plus
+# 10% (at least one more) for drift: a run may make a few allocations
+# more than the baseline did; site-unique, one run per mapped site; a
+# sweep, one per combination.  MAX_RUNS bounds each.
+plan_end() {
+	case $MODE in
+	systematic) plan_p=$((r_matched + (r_matched + 9) / 10)) ;;
+	site-unique)
+		site_run 0
+		plan_p=$site_runs_n
+		;;
+	*)
+		sweep_count
+		plan_p=$sweep_n
+		;;
+	esac
+	[ "$MODE" != systematic ] || [ "$plan_p" -gt "$r_matched" ] ||
+		plan_p=$((r_matched + 1))
+	[ "$plan_p" -le "$MAX_RUNS" ] || plan_p=$MAX_RUNS
+}
+
+# plan_last: what the host's progress counts towards: plan_end's run,
+# with RUNS the last of those.
 plan_last() {
 	if [ -n "${RUNS:-}" ]; then
 		echo "${RUNS##* }"
 		return
 	fi
-	case $MODE in
-	systematic) p=$((r_matched + 1)) ;;
-	site-unique)
-		site_count
-		p=$sites_n
-		;;
-	*)
-		sweep_count
-		p=$sweep_n
-		;;
-	esac
-	[ "$p" -le "$MAX_RUNS" ] || p=$MAX_RUNS
-	echo "$p"
+	plan_end
+	echo "$plan_p"
 }
 
 # late_splat: a splat the kernel printed since the last run ended (what

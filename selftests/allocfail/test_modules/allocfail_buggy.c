@@ -30,24 +30,33 @@
  * still tracked by kmemleak), the buffers are order-1 pages; with stats=1
  * one more, an order-0 statistics page, after the buffers, with stats=2
  * before them: a workload that reaches its sites in another order from
- * boot to boot.  With label=1 a last one, a 16-byte label from kmalloc():
- * a slab object, which only a policy with allocator=slab reaches.
+ * boot to boot.  With label=N (up to 4) N more, 16-byte labels from
+ * kmalloc(), one call site: slab objects, which only a policy with
+ * allocator=slab reaches, and a site a workload reaches more than once.
  * Only the error paths allocate anything more.
+ *
+ * poweroff_hang=1, whatever bug= says, makes the machine's power-off wait
+ * for the module forever, as a restart waits on a device that a run left
+ * broken: what the host must stop on its own once the guest's command
+ * is over (scripts/vm-run).
  */
 #include <linux/completion.h>
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
+#include <linux/reboot.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/timer.h>
 
 #define BUGGY_NR_BUFS	2
+#define BUGGY_NR_LABELS	4
 
 struct buggy_ring {
 	struct page *bufs[BUGGY_NR_BUFS];
 	unsigned long stats;
-	char *label;			/* label=1: a slab object */
+	char *labels[BUGGY_NR_LABELS];	/* label=N: slab objects */
 	/* Padding that sends the descriptor past the kmalloc caches. */
 	u8 pad[3 * PAGE_SIZE];
 };
@@ -68,7 +77,11 @@ MODULE_PARM_DESC(stats, "statistics page: 0 none, 1 after the buffers, 2 before 
 
 static int label;
 module_param(label, int, 0444);
-MODULE_PARM_DESC(label, "1: a label, a 16-byte slab object, after the buffers");
+MODULE_PARM_DESC(label, "0-4: labels, 16-byte slab objects from one call site, after the buffers");
+
+static bool poweroff_hang;
+module_param(poweroff_hang, bool, 0444);
+MODULE_PARM_DESC(poweroff_hang, "Y: the machine's power-off waits for this module forever");
 
 /* What a workload's exercise checks: every buffer of the ring is there. */
 static bool ring_ok;
@@ -89,11 +102,19 @@ static void buggy_free_bufs(struct buggy_ring *r)
 			__free_pages(r->bufs[i], 1);
 }
 
+static void buggy_free_labels(struct buggy_ring *r)
+{
+	int i;
+
+	for (i = 0; i < BUGGY_NR_LABELS; i++)
+		kfree(r->labels[i]);
+}
+
 static void buggy_free(struct buggy_ring *r)
 {
 	buggy_free_bufs(r);
 	free_page(r->stats);
-	kfree(r->label);
+	buggy_free_labels(r);
 	kfree(r);
 }
 
@@ -105,6 +126,16 @@ static noinline int buggy_alloc_stats(struct buggy_ring *r)
 {
 	r->stats = __get_free_page(GFP_KERNEL | __GFP_NOWARN);
 	return r->stats ? 0 : -ENOMEM;
+}
+
+/* Not inlined: every label comes from this one call site. */
+static noinline int buggy_alloc_label(struct buggy_ring *r, int i)
+{
+	r->labels[i] = kmalloc(16, GFP_KERNEL | __GFP_NOWARN);
+	if (!r->labels[i])
+		return -ENOMEM;
+	strscpy(r->labels[i], "buggy", 16);
+	return 0;
 }
 
 /* bug=crash: the timer trusts every buffer to be there. */
@@ -150,7 +181,7 @@ static int buggy_unwind(struct buggy_ring *r)
 	if (!strcmp(bug, "leak")) {
 		buggy_free_bufs(r);		/* and r is never freed */
 		free_page(r->stats);
-		kfree(r->label);
+		buggy_free_labels(r);
 	} else if (!strcmp(bug, "uaf")) {
 		kfree(r);
 		buggy_free_bufs(r);		/* reads r after the free */
@@ -164,6 +195,23 @@ static int buggy_unwind(struct buggy_ring *r)
 	}
 	return -ENOMEM;
 }
+
+/*
+ * TASK_IDLE: the wait is the test; the hung-task detector would report an
+ * uninterruptible sleep as a splat of its own, and a pending signal would
+ * turn an interruptible one into a busy loop.
+ */
+static int buggy_reboot(struct notifier_block *nb, unsigned long action,
+			void *data)
+{
+	for (;;)
+		schedule_timeout_idle(HZ);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block buggy_reboot_nb = {
+	.notifier_call = buggy_reboot,
+};
 
 static int __init buggy_init(void)
 {
@@ -181,6 +229,11 @@ static int __init buggy_init(void)
 		pr_warn("allocfail_buggy: unknown bug=%s\n", bug);
 		return -EINVAL;
 	}
+	if (label < 0 || label > BUGGY_NR_LABELS) {
+		pr_warn("allocfail_buggy: label=%d: 0 to %d labels\n", label,
+			BUGGY_NR_LABELS);
+		return -EINVAL;
+	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -193,19 +246,20 @@ static int __init buggy_init(void)
 	}
 	if (stats == 1 && buggy_alloc_stats(r))
 		return buggy_unwind(r);
-	if (label) {
-		r->label = kmalloc(16, GFP_KERNEL | __GFP_NOWARN);
-		if (!r->label)
+	for (i = 0; i < label; i++)
+		if (buggy_alloc_label(r, i))
 			return buggy_unwind(r);
-		strscpy(r->label, "buggy", 16);
-	}
 	ring = r;
 	ring_ok = true;
+	if (poweroff_hang)
+		register_reboot_notifier(&buggy_reboot_nb);
 	return 0;
 }
 
 static void __exit buggy_exit(void)
 {
+	if (poweroff_hang)
+		unregister_reboot_notifier(&buggy_reboot_nb);
 	if (!strcmp(bug, "crash"))
 		timer_delete_sync(&buggy_timer);
 	if (cleanup) {
