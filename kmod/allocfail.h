@@ -34,7 +34,7 @@
 #define AF_MAX_COMMS		8
 #define AF_MAX_ACTIVE		64	/* enabled at once: one bit each in a u64 */
 #define AF_GFP_BITS		__GFP_BITS_SHIFT
-#define AF_MAX_SITES		24	/* what fits one page of "sites" */
+#define AF_MAX_SITES		128	/* sites a policy records, "sites" lists */
 #define AF_SITE_NAME_LEN	96	/* "func+0x1a/0x200 [module]" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
 #define AF_MAX_INSTR		8	/* debug instrumentation functions */
@@ -141,7 +141,8 @@ struct allocfail_policy {
 	raw_spinlock_t sites_lock;
 	unsigned int nr_sites;
 	u64 sites_dropped;
-	struct af_site sites[AF_MAX_SITES];
+	/* AF_MAX_SITES of them, allocated apart: 18 KiB */
+	struct af_site *sites;
 };
 
 /*

@@ -750,27 +750,54 @@ static ssize_t __af_stats_reset_store(struct config_item *item,
 	return count;
 }
 
-/* One line of "sites" at most, and the room kept for its closing lines. */
+/* One line of "sites" at most. */
 #define AF_SITE_LINE_LEN	512
-#define AF_SITES_TAIL_ROOM	128
+/* All of them and the closing line: what configfs may buffer for a read. */
+#define AF_SITES_MAX_BYTES	((AF_MAX_SITES + 1) * AF_SITE_LINE_LEN)
 
-static ssize_t af_sites_show(struct config_item *item, char *page)
+/* Site @s as a line of "sites", in @line; returns its length. */
+static int af_site_line(char *line, const struct af_site *s)
+{
+	/* a slab site says its object size, a page site its order */
+	int w = scnprintf(line, AF_SITE_LINE_LEN,
+			  "%s %s=%u gfp=%pGg context=%s count=%llu",
+			  s->name, s->size ? "size" : "order",
+			  s->size ?: s->order, &s->gfp,
+			  allocfail_ctx_names[s->ctx], s->count);
+
+	/* Known when matches were numbered (nth, sites_of). */
+	if (s->first)
+		w += scnprintf(line + w, AF_SITE_LINE_LEN - w,
+			       " first=%llu", s->first);
+	w += scnprintf(line + w, AF_SITE_LINE_LEN - w, "\n");
+	return w;
+}
+
+/*
+ * "sites" is a binary attribute: AF_MAX_SITES lines outgrow the page a
+ * text attribute gets (24 did, with long names).  configfs calls this
+ * twice, first without a buffer for the length, then with a buffer of
+ * that length, which the reader gets whole: a site recorded between the
+ * two calls (only while the policy is enabled) is left out, and the room
+ * a shorter second listing leaves is blank lines.
+ */
+static ssize_t af_sites_read(struct config_item *item, void *buf, size_t max)
 {
 	struct allocfail_policy *p = to_policy(item);
 	struct af_site *copy;
-	unsigned int i, n, hidden = 0;
 	unsigned long flags;
-	char *line;
+	unsigned int i, n;
+	size_t len = 0;
 	u64 dropped;
-	ssize_t len = 0;
+	char *line;
 	int slot;
 
 	slot = allocfail_self_enter();
-	copy = kmalloc_array(AF_MAX_SITES, sizeof(*copy), GFP_KERNEL);
+	copy = kvmalloc_array(AF_MAX_SITES, sizeof(*copy), GFP_KERNEL);
 	line = kmalloc(AF_SITE_LINE_LEN, GFP_KERNEL);
 	allocfail_self_exit(slot);
 	if (!copy || !line) {
-		kfree(copy);
+		kvfree(copy);
 		kfree(line);
 		return -ENOMEM;
 	}
@@ -780,41 +807,30 @@ static ssize_t af_sites_show(struct config_item *item, char *page)
 	memcpy(copy, p->sites, n * sizeof(*copy));
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
 
-	/*
-	 * 24 long names with long GFP masks outgrow the page: print the
-	 * lines that fit whole, and say how many did not, in room kept for
-	 * the two closing lines.
-	 */
-	for (i = 0; i < n; i++) {
-		/* a slab site says its object size, a page site its order */
-		int w = scnprintf(line, AF_SITE_LINE_LEN,
-				  "%s %s=%u gfp=%pGg context=%s count=%llu",
-				  copy[i].name,
-				  copy[i].size ? "size" : "order",
-				  copy[i].size ?: copy[i].order, &copy[i].gfp,
-				  allocfail_ctx_names[copy[i].ctx],
-				  copy[i].count);
+	for (i = 0; i <= n; i++) {
+		int w;
 
-		/* Known when matches were numbered (nth, sites_of). */
-		if (copy[i].first)
-			w += scnprintf(line + w, AF_SITE_LINE_LEN - w,
-				       " first=%llu", copy[i].first);
-		w += scnprintf(line + w, AF_SITE_LINE_LEN - w, "\n");
-		if (len + w > PAGE_SIZE - AF_SITES_TAIL_ROOM) {
-			hidden++;
-			continue;
+		if (i < n)
+			w = af_site_line(line, &copy[i]);
+		else if (dropped)
+			w = scnprintf(line, AF_SITE_LINE_LEN,
+				      "# %llu more at sites beyond the first %d\n",
+				      dropped, AF_MAX_SITES);
+		else
+			break;
+		if (buf) {
+			if (len + w > max)
+				break;
+			memcpy(buf + len, line, w);
 		}
-		memcpy(page + len, line, w);
 		len += w;
 	}
-	if (hidden)
-		len += sysfs_emit_at(page, len, "# %u more sites not shown: the page is full\n",
-				     hidden);
-	if (dropped)
-		len += sysfs_emit_at(page, len, "# %llu more at sites beyond the first %d\n",
-				     dropped, AF_MAX_SITES);
+	if (buf && len < max) {
+		memset(buf + len, '\n', max - len);
+		len = max;
+	}
 	kfree(line);
-	kfree(copy);
+	kvfree(copy);
 	return len;
 }
 
@@ -860,7 +876,7 @@ AF_STORE_ATTR(nth, CONFIGFS_ATTR);
 AF_STORE_ATTR(sites_of, CONFIGFS_ATTR);
 AF_STORE_ATTR(stats_reset, CONFIGFS_ATTR_WO);
 CONFIGFS_ATTR_RO(af_, stats);
-CONFIGFS_ATTR_RO(af_, sites);
+CONFIGFS_BIN_ATTR_RO(af_, sites, NULL, AF_SITES_MAX_BYTES);
 CONFIGFS_ATTR_RO(af_, callers_ranges);
 
 static struct configfs_attribute *af_policy_attrs[] = {
@@ -885,6 +901,10 @@ static struct configfs_attribute *af_policy_attrs[] = {
 	&af_attr_injected,
 	&af_attr_stats,
 	&af_attr_stats_reset,
+	NULL,
+};
+
+static struct configfs_bin_attribute *af_policy_bin_attrs[] = {
 	&af_attr_sites,
 	NULL,
 };
@@ -897,6 +917,7 @@ static void af_policy_release(struct config_item *item)
 	synchronize_rcu();
 	free_percpu(p->stats);
 	kfree(rcu_access_pointer(p->match));
+	kvfree(p->sites);
 	kfree(p);
 }
 
@@ -907,6 +928,7 @@ static struct configfs_item_operations af_policy_item_ops = {
 static const struct config_item_type af_policy_type = {
 	.ct_item_ops	= &af_policy_item_ops,
 	.ct_attrs	= af_policy_attrs,
+	.ct_bin_attrs	= af_policy_bin_attrs,
 	.ct_owner	= THIS_MODULE,
 };
 
@@ -934,12 +956,15 @@ static struct config_group *af_make_group(struct config_group *group,
 
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (p && m)
+	if (p && m) {
 		p->stats = alloc_percpu(struct allocfail_stats);
+		p->sites = kvcalloc(AF_MAX_SITES, sizeof(*p->sites),
+				    GFP_KERNEL);
+	}
 	allocfail_self_exit(slot);
 	if (!p || !m)
 		goto nomem;
-	if (!p->stats)
+	if (!p->stats || !p->sites)
 		goto nomem;
 
 	m->allocators = AF_ALLOC_PAGE;
@@ -961,6 +986,10 @@ static struct config_group *af_make_group(struct config_group *group,
 	return &p->group;
 
 nomem:
+	if (p) {
+		free_percpu(p->stats);
+		kvfree(p->sites);
+	}
 	kfree(m);
 	kfree(p);
 	return ERR_PTR(-ENOMEM);

@@ -13,7 +13,7 @@ N=10
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 16
+ktap_set_plan 17
 
 af_policy p orders=2-3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -115,23 +115,30 @@ af_expect "nth=$((N + 1)): the task site fails once" task 2 GFP_ATOMIC $N 1
 echo 0 >$CFS/replay/enable
 rmdir $CFS/replay
 
-# 24 sites with long names and a long GFP mask outgrow one page: the
-# lines that fit are whole, a closing line counts the others.  Before,
-# the page cut a line in two and dropped the count.
+# 144 sites (24 call sites with long names at orders 0-5) with a long GFP
+# mask: "sites" lists the first 128 whole, over many pages, and counts
+# the rest.  Before 2026-11-28 it held 24 and one page (a driver's
+# baseline with slab objects maps more: campaigns lost the rest).
 af_policy full "callers=[allocfail_helper]" \
 	"gfp_require=__GFP_NOMEMALLOC|__GFP_HARDWALL" sites_of=matched \
 	schedule/probability=0 enable=1 || ktap_exit_fail_msg "cannot create policy"
-af_alloc sites24 0 LONG 1 || ktap_exit_fail_msg "helper failed"
+for order in 0 1 2 3 4 5; do
+	af_alloc sites24 $order LONG 1 || ktap_exit_fail_msg "helper failed"
+done
 echo 0 >$CFS/full/enable
 cat $CFS/full/sites >/tmp/allocfail-sites
 whole=$(grep -c ' count=1 first=[0-9]*$' /tmp/allocfail-sites)
-hidden=$(sed -n 's/^# \([0-9]*\) more sites not shown: the page is full$/\1/p' \
+more=$(sed -n 's/^# \([0-9]*\) more at sites beyond the first 128$/\1/p' \
 	/tmp/allocfail-sites)
-ktap_print_msg "$(wc -c </tmp/allocfail-sites) bytes, $whole whole lines, ${hidden:-no} counted"
-af_expect_eq "24 long sites: every line whole, the rest counted" \
-	"$((whole + ${hidden:-0}))/$(grep -vc -e ' first=[0-9]*$' -e '^# ' /tmp/allocfail-sites)" \
-	"24/0"
-af_expect_true "... and the page was full" test -n "$hidden"
+ktap_print_msg "$(wc -c </tmp/allocfail-sites) bytes, $whole whole lines, ${more:-no} counted"
+af_expect_eq "144 long sites: the first 128 listed whole, 16 counted, nothing else" \
+	"$whole/${more:-0}/$(grep -vc -e ' first=[0-9]*$' -e '^# ' /tmp/allocfail-sites)" \
+	"128/16/0"
+af_expect_eq "... every order's 24 sites, in the order first seen" \
+	"$(sed -n 's/.* order=\([0-9]\) .*/\1/p' /tmp/allocfail-sites | uniq -c |
+		awk '{ printf "%s:%s ", $2, $1 }')" "0:24 1:24 2:24 3:24 4:24 5:8 "
+af_expect_true "... over more than one page" \
+	test "$(wc -c </tmp/allocfail-sites)" -gt 4096
 rm -f /tmp/allocfail-sites
 rmdir $CFS/full
 

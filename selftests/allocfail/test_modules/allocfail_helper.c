@@ -21,7 +21,7 @@
  * from two call sites per count, both counted: "sites" must name each
  * caller, not the wrapper they share.
  * Context "sites24" (process context): the allocation from 24 call sites
- * with long names per count: "sites" must fit one page whatever it holds.
+ * with long names per count: "sites" must list them whole, over pages.
  */
 #include <linux/completion.h>
 #include <linux/debugfs.h>
