@@ -80,9 +80,12 @@ past_end() {
 
 # SNAPSHOT=1 (the host's vm-run saves and restores the VM): the kernel as
 # it is now is every run's.  The host saves the VM at "@@READY" and, after
-# each run, restores it at "@@RESTORE N", which lands back in this read
-# with N: a splat, a hang, a driver that would not unload cost a restore,
-# not a boot, and no run sees what an earlier one left behind.
+# each run, restores it at "@@RESTORE N E L", which lands back in this
+# read with N, the next run (E and L: the empty runs in a row so far and
+# the plan's last run, what a systematic campaign's shell state held
+# before the restore undid it): a splat, a hang, a driver that would not
+# unload cost a restore, not a boot, and no run sees what an earlier one
+# left behind.
 if [ "${SNAPSHOT:-0}" = 1 ]; then
 	late_splat && echo "campaign: a splat before the first run: $r_sig" >&2
 	dmesg -c >/dev/null
