@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # Shared by the block-device workloads: the I/O that proves a device works.
+# shellcheck source=wait.sh
+. "$CAMPAIGN_DIR/wait.sh"
 
 # block_io DEV: write a 64 KB pattern through the page cache, drop the
 # cache, read it back and compare.  Non-zero with a reason on stderr.  The
@@ -19,10 +21,6 @@ block_io() {
 
 # wait_for_block DEV: up to 5 s for the device node to appear.
 wait_for_block() {
-	i=0
-	while [ ! -b "$1" ]; do
-		[ $i -lt 50 ] || { echo "no $1 after load" >&2; return 1; }
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until 5 test -b "$1" ||
+		{ echo "no $1 5 s after load" >&2; return 1; }
 }

@@ -156,7 +156,10 @@ static struct notifier_block af_module_nb = {
 /*
  * The kernel's debugging instrumentation allocates on a caller's behalf:
  * kmemleak's record of each new object, the stack depot's pools (KASAN,
- * kmemleak and page_owner backtraces).  Those allocations are not the
+ * kmemleak and page_owner backtraces), and with KASAN the record SLUB
+ * allocates inside a free to delay it by a grace period (SLUB_RCU_DEBUG,
+ * objects of SLAB_TYPESAFE_BY_RCU caches: on failure it frees at once;
+ * nothing else allocates inside a free).  Those allocations are not the
  * caller's: it never sees one fail, and whether one happens at all depends
  * on the instrumentation's own caches, so counting them would make "nth"
  * pick a different allocation from one run to the next.  "callers" never
@@ -165,6 +168,7 @@ static struct notifier_block af_module_nb = {
 static const char * const af_instr_funcs[] = {
 	"kmemleak_alloc", "kmemleak_alloc_percpu", "kmemleak_vmalloc",
 	"__alloc_object", "stack_depot_save_flags",
+	"kmem_cache_free", "kfree", "kmem_cache_free_bulk",
 };
 struct af_range allocfail_instr[AF_MAX_INSTR] __ro_after_init;
 unsigned int allocfail_nr_instr __ro_after_init;

@@ -11,7 +11,10 @@
  *
  * order: a page order; "kN" for kmalloc(N) instead (N <= 8192, a slab
  * object of kmalloc-N's size); "cache" for an object of the helper's own
- * cache, HELPER_CACHE_SIZE bytes.
+ * cache, HELPER_CACHE_SIZE bytes, SLAB_TYPESAFE_BY_RCU: with KASAN
+ * (SLUB_RCU_DEBUG) each free allocates a record inside kmem_cache_free()
+ * that delays it by a grace period, the allocator's own allocation,
+ * which a policy on the helper's callers must not match.
  * context: task, atomic (spinlock held, irqs off), softirq (timer),
  * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
  * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL, LONG a mask of many flags.
@@ -340,7 +343,10 @@ static const struct file_operations helper_run_fops = {
 	.release	= single_release,
 };
 
-/* A constructor keeps the cache from being merged with another. */
+/*
+ * A constructor keeps the cache from being merged with another (as does
+ * SLAB_TYPESAFE_BY_RCU).
+ */
 static void helper_cache_ctor(void *obj)
 {
 }
@@ -348,7 +354,8 @@ static void helper_cache_ctor(void *obj)
 static int __init helper_init(void)
 {
 	helper_cache = kmem_cache_create("allocfail_helper", HELPER_CACHE_SIZE,
-					 0, 0, helper_cache_ctor);
+					 0, SLAB_TYPESAFE_BY_RCU,
+					 helper_cache_ctor);
 	if (!helper_cache)
 		return -ENOMEM;
 	helper_dir = debugfs_create_dir("allocfail_helper", NULL);
