@@ -76,7 +76,7 @@ int allocfail_active_rebuild(void)
 		 * Small, and disabling or removing a policy must not fail:
 		 * the caller may be on its way to freeing it.
 		 */
-		new = kzalloc(struct_size(new, policy, nr),
+		new = kzalloc(struct_size(new, slot, nr),
 			      GFP_KERNEL | __GFP_NOFAIL);
 		list_for_each_entry(p, &allocfail_policies, node) {
 			struct allocfail_match *m;
@@ -87,7 +87,8 @@ int allocfail_active_rebuild(void)
 					lockdep_is_held(&allocfail_lock));
 			af_add_masks(new, new->nr, m);
 			allocators |= m->allocators;
-			new->policy[new->nr++] = p;
+			new->slot[new->nr].policy = p;
+			new->slot[new->nr++].stats = p->stats;
 		}
 		/* Only the hooks some enabled policy needs are armed. */
 		ret = allocfail_hook_arm(allocators);

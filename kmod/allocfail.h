@@ -87,6 +87,8 @@ struct allocfail_match {
 	unsigned int nr_ranges;
 	struct af_range ranges[AF_MAX_RANGES];
 	u64 nth;			/* fail only the nth match; 0: off */
+	/* an nth write is restarting the count: match, but neither number nor fail */
+	bool nth_hold;
 	/* sites_of=matched: record every match's site, not only failures */
 	bool sites_matched;
 	/* site: only allocations whose caller is site (0: not resolved yet) */
@@ -123,6 +125,7 @@ struct allocfail_policy {
 	struct af_fault_config fault;
 	bool enabled;			/* under allocfail_lock */
 	struct allocfail_match __rcu *match;
+	/* under allocfail_lock; the hook uses its snapshot's copy */
 	struct allocfail_stats __percpu *stats;
 	struct list_head node;		/* on allocfail_policies */
 	atomic64_t nth_seen;		/* matches since enabled, for nth and sites_of */
@@ -161,7 +164,16 @@ struct allocfail_active {
 	unsigned long forbid_any;	/* GFP bits some policy rejects */
 	u64 need[AF_GFP_BITS];		/* policies requiring bit b */
 	u64 forbid[AF_GFP_BITS];	/* policies rejecting bit b */
-	struct allocfail_policy *policy[];
+	struct af_active_slot {
+		struct allocfail_policy *policy;
+		/*
+		 * The policy's counters as of this snapshot: stats_reset
+		 * publishes fresh ones with a new snapshot, so that every
+		 * evaluation counts into one set, after the reset's
+		 * "evaluated" base or before it, never half and half.
+		 */
+		struct allocfail_stats __percpu *stats;
+	} slot[];
 };
 
 static inline const char *af_policy_name(struct allocfail_policy *p)

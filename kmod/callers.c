@@ -102,10 +102,51 @@ void allocfail_edit_callers(struct allocfail_match *m, void *arg)
 }
 
 /*
- * Re-resolve every policy's callers and site in a module, which may have
- * come, finished its init or gone; called with allocfail_lock held.
+ * Whether the event of module @mod can change what @p's callers resolve
+ * to: the list names @mod, a bare name is one of @mod's functions, or a
+ * resolved range lies in @mod (going away, or its init text freed).  Any
+ * other list resolves as before, and resolving it again would cost a
+ * kprobe and a grace period per function name inside the module loader.
  */
-static void af_callers_refresh(void)
+static bool af_callers_concern(struct allocfail_policy *p, struct module *mod)
+{
+	struct allocfail_match *m = rcu_dereference_protected(p->match,
+					lockdep_is_held(&allocfail_lock));
+	char *copy, *cur, *tok;
+	struct af_range r;
+	bool hit = false;
+	unsigned int i;
+
+	for (i = 0; i < m->nr_ranges; i++)
+		if (within_module(m->ranges[i].start, mod))
+			return true;
+	copy = kstrdup(p->callers_src, GFP_KERNEL);
+	/* Unsure: resolve it again, as before. */
+	if (!copy)
+		return true;
+	cur = copy;
+	while (!hit && (tok = strsep(&cur, ", \t\n")) != NULL) {
+		size_t len = strlen(tok);
+
+		if (len > 2 && tok[0] == '[' && tok[len - 1] == ']') {
+			tok[len - 1] = '\0';
+			hit = !strcmp(tok + 1, mod->name);
+		} else if (len) {
+			hit = !strcmp(tok, mod->name) ||
+			      !allocfail_resolve_module_func(mod->name, tok,
+							     &r, NULL);
+		}
+	}
+	kfree(copy);
+	return hit;
+}
+
+/*
+ * Re-resolve the callers and site of every policy that module @mod, which
+ * came, finished its init or is going, concerns; called with
+ * allocfail_lock held.
+ */
+static void af_callers_refresh(struct module *mod)
 {
 	struct allocfail_policy *p;
 	struct allocfail_match *fresh;
@@ -114,7 +155,7 @@ static void af_callers_refresh(void)
 	if (!fresh)
 		return;
 	list_for_each_entry(p, &allocfail_policies, node) {
-		if (p->callers_src[0] &&
+		if (p->callers_src[0] && af_callers_concern(p, mod) &&
 		    !af_callers_fill(p->callers_src, fresh, false))
 			allocfail_match_update_locked(p, allocfail_edit_callers,
 						      fresh);
@@ -142,7 +183,7 @@ static int af_module_notify(struct notifier_block *nb, unsigned long action,
 	slot = allocfail_self_enter();
 	mutex_lock(&allocfail_lock);
 	af_going = action == MODULE_STATE_GOING ? mod : NULL;
-	af_callers_refresh();
+	af_callers_refresh(mod);
 	af_going = NULL;
 	mutex_unlock(&allocfail_lock);
 	allocfail_self_exit(slot);

@@ -302,16 +302,19 @@ static unsigned long af_record_site(struct allocfail_policy *p,
 	return caller;
 }
 
-static void af_injected(struct allocfail_policy *p, struct af_call *c,
-			u64 ordinal)
+static void af_injected(struct allocfail_policy *p,
+			struct allocfail_stats __percpu *stats,
+			struct af_call *c, u64 ordinal)
 {
 	unsigned long caller = af_record_site(p, c, ordinal);
 
-	this_cpu_inc(p->stats->injected);
+	/* Readers sum injected before matched: keep matched visible first. */
+	smp_wmb();
+	this_cpu_inc(stats->injected);
 	if (c->size)
-		this_cpu_inc(p->stats->slab_injected);
+		this_cpu_inc(stats->slab_injected);
 	else
-		this_cpu_inc(p->stats->order_injected[c->order]);
+		this_cpu_inc(stats->order_injected[c->order]);
 	trace_inject(af_policy_name(p), c->gfp, c->size, c->order, c->ctx,
 		     caller);
 }
@@ -368,10 +371,16 @@ static notrace bool af_evaluate(struct af_call *c)
 	act = rcu_dereference_raw(allocfail_active);
 	if (!act)
 		goto out;
+	/*
+	 * Counted after the snapshot is loaded (the test above orders it):
+	 * stats_reset takes its "evaluated" base before it publishes the
+	 * snapshot that carries the fresh counters.
+	 */
 	this_cpu_inc(allocfail_seen);
 	cand = af_candidates(act, c);
 	while (cand && !inject) {
-		struct allocfail_policy *p = act->policy[__ffs64(cand)];
+		struct af_active_slot *s = &act->slot[__ffs64(cand)];
+		struct allocfail_policy *p = s->policy;
 		struct allocfail_match *m = rcu_dereference_raw(p->match);
 
 		cand &= cand - 1;
@@ -383,11 +392,16 @@ static notrace bool af_evaluate(struct af_call *c)
 		if (!af_task_match(m) || !af_callers_match(m, c) ||
 		    !af_site_match(m, c) || af_instrumentation(m, c))
 			continue;
-		this_cpu_inc(p->stats->matched);
+		/* Readers sum matched before evaluated: count after "seen". */
+		smp_wmb();
+		this_cpu_inc(s->stats->matched);
 		if (c->size)
-			this_cpu_inc(p->stats->slab_matched);
+			this_cpu_inc(s->stats->slab_matched);
 		else
-			this_cpu_inc(p->stats->order_matched[c->order]);
+			this_cpu_inc(s->stats->order_matched[c->order]);
+		/* An nth write is restarting the count: no number, no failure. */
+		if (unlikely(m->nth_hold))
+			continue;
 		/* Matches are numbered only when something needs the number. */
 		ordinal = 0;
 		if (m->nth || m->sites_matched)
@@ -398,7 +412,7 @@ static notrace bool af_evaluate(struct af_call *c)
 			inject = should_fail(&p->fault.attr, c->size ?:
 					     PAGE_SIZE << c->order);
 		if (inject)
-			af_injected(p, c, ordinal);
+			af_injected(p, s->stats, c, ordinal);
 		else if (m->sites_matched)
 			af_record_site(p, c, ordinal);
 	}

@@ -97,9 +97,18 @@ static int af_set_enabled(struct allocfail_policy *p, bool on)
 	} else {
 		WRITE_ONCE(p->has_deadline, false);
 		cancel_delayed_work(&p->expire_work);
-		p->seen_acc += allocfail_seen_total() - p->seen_base;
 	}
 	ret = allocfail_active_rebuild();
+	if (!ret && !on) {
+		/*
+		 * "evaluated" stops only once no hook still holds a snapshot
+		 * with this policy: one that does may yet count a match, and
+		 * its allocation must be in evaluated too.  The wait also
+		 * keeps such a hook from numbering a later enable's matches.
+		 */
+		synchronize_rcu();
+		p->seen_acc += allocfail_seen_total() - p->seen_base;
+	}
 	if (ret) {
 		p->enabled = !on;
 		WRITE_ONCE(p->has_deadline, false);
@@ -599,6 +608,12 @@ static ssize_t af_nth_show(struct config_item *item, char *page)
 static void af_edit_nth(struct allocfail_match *m, void *arg)
 {
 	m->nth = *(u64 *)arg;
+	m->nth_hold = false;
+}
+
+static void af_edit_nth_hold(struct allocfail_match *m, void *arg)
+{
+	m->nth_hold = true;
 }
 
 static ssize_t __af_nth_store(struct config_item *item, const char *page,
@@ -612,8 +627,21 @@ static ssize_t __af_nth_store(struct config_item *item, const char *page,
 		return -EINVAL;
 	}
 	mutex_lock(&allocfail_lock);
-	allocfail_match_update_locked(p, af_edit_nth, &nth);
+	if (nth) {
+		/*
+		 * One failure per write: the count restarts while no hook
+		 * numbers matches, neither against the old nth (held until
+		 * none holds it) nor against the new one (published after).
+		 * Restarted after publishing, a count near the new nth could
+		 * reach it before the restart and again after; restarted
+		 * while hooks still number against the old nth, one of them
+		 * could take the new nth's number and fail nothing.
+		 */
+		allocfail_match_update_locked(p, af_edit_nth_hold, NULL);
+		synchronize_rcu();
+	}
 	atomic64_set(&p->nth_seen, 0);
+	allocfail_match_update_locked(p, af_edit_nth, &nth);
 	mutex_unlock(&allocfail_lock);
 	return count;
 }
@@ -656,23 +684,53 @@ static ssize_t __af_sites_of_store(struct config_item *item, const char *page,
 
 /* ---- statistics and sites ---- */
 
-static void af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
+/*
+ * The counters and "evaluated", under allocfail_lock (stats_reset swaps
+ * the counters).  Read in the reverse of the order in which the hook
+ * counts (an allocation, then its match, then its failure, each ordered
+ * after the one before), so that every read holds
+ * injected <= matched <= evaluated, per order and for slab too.
+ */
+static u64 af_stats_sum(struct allocfail_policy *p, struct allocfail_stats *s)
 {
+	u64 evaluated;
 	int cpu, o;
 
+	lockdep_assert_held(&allocfail_lock);
 	memset(s, 0, sizeof(*s));
 	for_each_possible_cpu(cpu) {
 		struct allocfail_stats *c = per_cpu_ptr(p->stats, cpu);
 
-		s->matched += READ_ONCE(c->matched);
 		s->injected += READ_ONCE(c->injected);
-		for (o = 0; o < AF_NR_ORDERS; o++) {
-			s->order_matched[o] += READ_ONCE(c->order_matched[o]);
+		for (o = 0; o < AF_NR_ORDERS; o++)
 			s->order_injected[o] += READ_ONCE(c->order_injected[o]);
-		}
-		s->slab_matched += READ_ONCE(c->slab_matched);
 		s->slab_injected += READ_ONCE(c->slab_injected);
 	}
+	smp_rmb();
+	for_each_possible_cpu(cpu) {
+		struct allocfail_stats *c = per_cpu_ptr(p->stats, cpu);
+
+		s->matched += READ_ONCE(c->matched);
+		for (o = 0; o < AF_NR_ORDERS; o++)
+			s->order_matched[o] += READ_ONCE(c->order_matched[o]);
+		s->slab_matched += READ_ONCE(c->slab_matched);
+	}
+	smp_rmb();
+	/* Allocations seen while this policy was enabled (one shared count). */
+	evaluated = p->seen_acc;
+	if (p->enabled)
+		evaluated += allocfail_seen_total() - p->seen_base;
+	return evaluated;
+}
+
+static u64 af_stats_read(struct allocfail_policy *p, struct allocfail_stats *s)
+{
+	u64 evaluated;
+
+	mutex_lock(&allocfail_lock);
+	evaluated = af_stats_sum(p, s);
+	mutex_unlock(&allocfail_lock);
+	return evaluated;
 }
 
 #define AF_STAT_ATTR(field)						\
@@ -680,7 +738,7 @@ static ssize_t af_##field##_show(struct config_item *item, char *page)	\
 {									\
 	struct allocfail_stats s;					\
 									\
-	af_stats_sum(to_policy(item), &s);				\
+	af_stats_read(to_policy(item), &s);				\
 	return sysfs_emit(page, "%llu\n", s.field);			\
 }									\
 CONFIGFS_ATTR_RO(af_, field)
@@ -688,22 +746,11 @@ CONFIGFS_ATTR_RO(af_, field)
 AF_STAT_ATTR(matched);
 AF_STAT_ATTR(injected);
 
-/* Allocations seen while this policy was enabled (all policies share one count). */
-static u64 af_evaluated(struct allocfail_policy *p)
-{
-	u64 n;
-
-	mutex_lock(&allocfail_lock);
-	n = p->seen_acc;
-	if (p->enabled)
-		n += allocfail_seen_total() - p->seen_base;
-	mutex_unlock(&allocfail_lock);
-	return n;
-}
-
 static ssize_t af_evaluated_show(struct config_item *item, char *page)
 {
-	return sysfs_emit(page, "%llu\n", af_evaluated(to_policy(item)));
+	struct allocfail_stats s;
+
+	return sysfs_emit(page, "%llu\n", af_stats_read(to_policy(item), &s));
 }
 CONFIGFS_ATTR_RO(af_, evaluated);
 
@@ -711,11 +758,12 @@ static ssize_t af_stats_show(struct config_item *item, char *page)
 {
 	struct allocfail_stats stats, *s = &stats;
 	ssize_t len;
+	u64 evaluated;
 	int o;
 
-	af_stats_sum(to_policy(item), s);
+	evaluated = af_stats_read(to_policy(item), s);
 	len = sysfs_emit(page, "evaluated %llu\nmatched %llu\ninjected %llu\norder matched injected\n",
-			 af_evaluated(to_policy(item)), s->matched, s->injected);
+			 evaluated, s->matched, s->injected);
 	for (o = 0; o < AF_NR_ORDERS; o++)
 		len += sysfs_emit_at(page, len, "%d %llu %llu\n", o,
 				     s->order_matched[o], s->order_injected[o]);
@@ -728,25 +776,39 @@ static ssize_t __af_stats_reset_store(struct config_item *item,
 				    const char *page, size_t count)
 {
 	struct allocfail_policy *p = to_policy(item);
+	struct allocfail_stats __percpu *old, *fresh;
 	unsigned long flags;
 	unsigned int one;
-	int cpu;
 
 	if (kstrtouint(page, 10, &one) || one != 1) {
 		pr_warn("allocfail: write 1 to stats_reset\n");
 		return -EINVAL;
 	}
-	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(p->stats, cpu), 0,
-		       sizeof(struct allocfail_stats));
+	fresh = alloc_percpu(struct allocfail_stats);
+	if (!fresh)
+		return -ENOMEM;
 	mutex_lock(&allocfail_lock);
+	/*
+	 * Counting restarts in fresh counters, published with a new
+	 * snapshot: zeroing the live ones races the hooks' increments (a
+	 * match zeroed, its failure counted after: injected > matched).
+	 * The base of "evaluated" is taken before the snapshot is published,
+	 * so every allocation counted in the fresh counters is evaluated.
+	 */
 	p->seen_acc = 0;
 	p->seen_base = allocfail_seen_total();
+	old = p->stats;
+	p->stats = fresh;
+	if (p->enabled)
+		WARN_ON(allocfail_active_rebuild());
 	mutex_unlock(&allocfail_lock);
 	raw_spin_lock_irqsave(&p->sites_lock, flags);
 	p->nr_sites = 0;
 	p->sites_dropped = 0;
 	raw_spin_unlock_irqrestore(&p->sites_lock, flags);
+	/* Hooks still counting into the old counters finish first. */
+	synchronize_rcu();
+	free_percpu(old);
 	return count;
 }
 

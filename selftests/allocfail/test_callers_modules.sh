@@ -9,7 +9,10 @@
 # - a list written while the module loads is resolved under the lock,
 #   never published without the module that came meanwhile;
 # - a module going away is not resolved again by a write in the window
-#   before it leaves the module list.
+#   before it leaves the module list;
+# - a module event resolves again only the lists it concerns: another
+#   module's load and unload cost no kprobe, and a bare name of a
+#   module's function follows that module out and back in.
 
 . "$(dirname "$0")/allocfail_lib.sh"
 
@@ -17,7 +20,7 @@ N=20
 HELPER_KO=$ALLOCFAIL_DIR/test_modules/allocfail_helper.ko
 ktap_print_header
 af_setup
-ktap_set_plan 6
+ktap_set_plan 9
 
 af_policy p orders=3 gfp_require=GFP_ATOMIC "callers=[allocfail_helper]" \
 	enable=1 || ktap_exit_fail_msg "cannot create policy"
@@ -72,6 +75,39 @@ af_expect_true "a module going away is not resolved again" \
 	test "$saw" -gt 0 -a "$bad" -eq 0
 af_expect_eq "... and nothing of it is left once it is gone" \
 	"$(cat $P/callers_ranges)" 0
+
+# Counted with a kprobe event on allocfail_resolve_func(), which resolves
+# one function name with a kprobe and a grace period, in the module
+# loader's path when a module event calls it.
+insmod "$HELPER_KO" || ktap_exit_fail_msg "cannot load allocfail_helper"
+echo 0 >$P/enable
+af_policy q orders=3 gfp_require=GFP_ATOMIC \
+	"callers=helper_alloc_loop vfree kfree" enable=1 ||
+	ktap_exit_fail_msg "cannot create policy"
+TR=/sys/kernel/tracing
+grep -q " $TR " /proc/mounts || mount -t tracefs nodev $TR
+if echo "p:afresolve allocfail_resolve_func" >>$TR/kprobe_events; then
+	echo 1 >$TR/events/kprobes/afresolve/enable
+	hits() { awk '$1 == "afresolve" { print $2 }' $TR/kprobe_profile; }
+	h0=$(hits)
+	if ! insmod "$ALLOCFAIL_DIR/test_modules/allocfail_storm.ko" ||
+		! rmmod allocfail_storm; then
+		ktap_exit_fail_msg "cannot load and unload allocfail_storm"
+	fi
+	h1=$(hits)
+	echo 0 >$TR/events/kprobes/afresolve/enable
+	echo "-:afresolve" >>$TR/kprobe_events
+	af_expect_eq "a module no list names came and went: no name resolved again" \
+		$((h1 - h0)) 0
+else
+	ktap_test_skip "no kprobe events to count resolutions with"
+fi
+rmmod allocfail_helper
+af_expect_eq "a bare function of a module that went is dropped" \
+	"$(cat $CFS/q/callers_ranges)" 2
+insmod "$HELPER_KO" || ktap_exit_fail_msg "cannot load allocfail_helper"
+af_expect "... and resolved again when it came back: it matches" \
+	task 3 GFP_ATOMIC $N $N
 
 af_teardown
 ktap_finished
