@@ -141,9 +141,12 @@ while ! past_end "$run"; do
 		# Every mode's map: site-unique runs replay it, and the
 		# report's coverage counts the sites any run failed.
 		sed 's/^/@@SITE /' "$SITEMAP"
-		echo "@@PLAN $(plan_last)"
 		plan_end
 		LAST=$plan_p
+		# What the host's progress counts towards: with RUNS, the
+		# last of those.
+		[ -z "${RUNS:-}" ] || plan_p=${RUNS##* }
+		echo "@@PLAN $plan_p"
 	fi
 	fresh=0
 	case $r_outcome in

@@ -475,11 +475,17 @@ arm_unload() {
 }
 
 # recover LABEL: with injection off, the driver must work again: a fresh
-# load when it is not loaded, then the workload's exercise.  A failure is
-# the run's finding (stuck): the error path left the driver unusable.
+# load when it is not loaded, or when the run's load failed and left it
+# loaded (a driver whose probe of one device failed stays for the others;
+# the kernel never probes that device again, only a fresh load does),
+# then the workload's exercise.  A failure is the run's finding (stuck):
+# the error path left the driver unusable.
 recover() {
 	saved_step=$r_step
 	r_step=""
+	if [ "$saved_step" = load ] && module_loaded; then
+		step unload "$1-reload" || { r_stuck=1; return 1; }
+	fi
 	if ! module_loaded; then
 		step load "$1-load" || { r_stuck=1; return 1; }
 	fi
@@ -671,17 +677,6 @@ plan_end() {
 	[ "$MODE" != systematic ] || [ "$plan_p" -gt "$r_matched" ] ||
 		plan_p=$((r_matched + 1))
 	[ "$plan_p" -le "$MAX_RUNS" ] || plan_p=$MAX_RUNS
-}
-
-# plan_last: what the host's progress counts towards: plan_end's run,
-# with RUNS the last of those.
-plan_last() {
-	if [ -n "${RUNS:-}" ]; then
-		echo "${RUNS##* }"
-		return
-	fi
-	plan_end
-	echo "$plan_p"
 }
 
 # late_splat: a splat the kernel printed since the last run ended (what

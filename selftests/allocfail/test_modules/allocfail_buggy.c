@@ -23,6 +23,9 @@
  *   bug=crash	keeps the device up and arms a timer that dereferences the
  *		missing buffer: an Oops in interrupt context, the guest
  *		panics (a crash)
+ *   bug=unbound frees everything and loads without the device, as a
+ *		failed PCI probe leaves a driver: correct, and the
+ *		device comes back only with a fresh load of the module
  *
  * Every probe allocation goes to the page allocator, so a probe makes
  * exactly 1 + BUGGY_NR_BUFS allocations the same way each time: the
@@ -69,7 +72,7 @@ struct buggy_cleanup {
 
 static char *bug = "none";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload or crash");
+MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload, crash or unbound");
 
 static int stats;
 module_param(stats, int, 0444);
@@ -178,6 +181,15 @@ static int buggy_unwind(struct buggy_ring *r)
 	    !strcmp(bug, "late") || !strcmp(bug, "crash"))
 		return buggy_degraded(r);
 
+	if (!strcmp(bug, "unbound")) {
+		/*
+		 * Correct, as a failed PCI probe is: all freed, the module
+		 * stays for its other devices and this one stays unbound
+		 * (ring_ok N) until the module is loaded again.
+		 */
+		buggy_free(r);
+		return 0;
+	}
 	if (!strcmp(bug, "leak")) {
 		buggy_free_bufs(r);		/* and r is never freed */
 		free_page(r->stats);
@@ -217,7 +229,7 @@ static int __init buggy_init(void)
 {
 	static const char * const bugs[] = {
 		"none", "leak", "uaf", "oops", "hang", "late", "stuck",
-		"unload", "crash",
+		"unload", "crash", "unbound",
 	};
 	struct buggy_ring *r;
 	int i;
@@ -266,7 +278,9 @@ static void __exit buggy_exit(void)
 		kfree_rcu(cleanup, rcu);
 		kfree(cleanup);		/* and again after a grace period */
 	}
-	buggy_free(ring);
+	/* bug=unbound: no device */
+	if (ring)
+		buggy_free(ring);
 }
 
 module_init(buggy_init);
