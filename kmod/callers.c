@@ -196,8 +196,10 @@ static struct notifier_block af_module_nb = {
 
 /*
  * The kernel's debugging instrumentation allocates on a caller's behalf:
- * kmemleak's record of each new object, the stack depot's pools (KASAN,
- * kmemleak and page_owner backtraces), and with KASAN the record SLUB
+ * kmemleak's record of each new object and the scan area it adds to one
+ * (vmalloc's: a failure there only makes kmemleak scan the whole object
+ * and print "Cannot allocate a scan area"), the stack depot's pools
+ * (KASAN, kmemleak and page_owner backtraces), and with KASAN the record SLUB
  * allocates inside a free to delay it by a grace period (SLUB_RCU_DEBUG,
  * objects of SLAB_TYPESAFE_BY_RCU caches: on failure it frees at once;
  * nothing else allocates inside a free).  Those allocations are not the
@@ -208,6 +210,7 @@ static struct notifier_block af_module_nb = {
  */
 static const char * const af_instr_funcs[] = {
 	"kmemleak_alloc", "kmemleak_alloc_percpu", "kmemleak_vmalloc",
+	"kmemleak_alloc_phys", "kmemleak_scan_area",
 	"__alloc_object", "stack_depot_save_flags",
 	"kmem_cache_free", "kfree", "kmem_cache_free_bulk",
 };

@@ -13,7 +13,7 @@ N=30
 TR=/sys/kernel/tracing
 ktap_print_header
 af_setup
-ktap_set_plan 29
+ktap_set_plan 32
 
 grep -q " $TR " /proc/mounts || mount -t tracefs nodev $TR
 
@@ -123,6 +123,25 @@ echo 0 >$CFS/rcu/enable
 af_expect_eq "... no 32-byte object matched: not the frees' RCU-delay records" \
 	"$(cat $CFS/rcu/matched)" 0
 rmdir $CFS/rcu
+
+# vmalloc allocates its own objects (the vm_struct, the vmap_area, the
+# page array): the caller's, since vmalloc fails when one does.  But for
+# each vmap_area kmemleak adds a scan area (kmemleak_scan_area(), from
+# alloc_vmap_area()), an allocation of kmemleak's: on failure it scans the
+# whole object and vmalloc succeeds.  e1000's page,slab campaign mapped it
+# as a site on 2026-11-28 (its run 18 failed it: the driver saw nothing).
+# 2 MiB: larger than any area the per-node vmap pools keep, so that every
+# vmalloc allocates a vmap_area.
+af_policy vm allocator=slab contexts=task "callers=[allocfail_helper]" \
+	sites_of=matched schedule/probability=0 enable=1 ||
+	ktap_exit_fail_msg "cannot create policy"
+af_expect "5 vmallocs of 2 MiB under a slab policy" vmalloc 9 GFP_KERNEL 5 0
+echo 0 >$CFS/vm/enable
+af_expect_true "... their vmap_areas matched, at alloc_vmap_area()" \
+	grep -q "^alloc_vmap_area+" $CFS/vm/sites
+af_expect_eq "... and no allocation inside kmemleak is a site" \
+	"$(grep -c "^kmemleak" $CFS/vm/sites)" 0
+rmdir $CFS/vm
 
 # Bad values change nothing.
 af_expect_true "allocator=heap is refused" sh -c "! echo heap >$P/allocator"

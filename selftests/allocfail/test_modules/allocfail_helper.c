@@ -23,6 +23,9 @@
  * Context "kvmalloc2" (process context): kvmalloc(PAGE_SIZE << order)
  * from two call sites per count, both counted: "sites" must name each
  * caller, not the wrapper they share.
+ * Context "vmalloc" (process context): __vmalloc(PAGE_SIZE << order): the
+ * slab objects vmalloc allocates for its own bookkeeping come with
+ * kmemleak's scan area of each, which is not the caller's.
  * Context "sites24" (process context): the allocation from 24 call sites
  * with long names per count: "sites" must list them whole, over pages.
  */
@@ -37,6 +40,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 
 #define HELPER_MAX_COUNT	100000
 #define HELPER_CACHE_SIZE	200	/* no kmalloc cache has this size */
@@ -230,6 +234,21 @@ static void helper_kvmalloc_pair(struct helper_run *r)
 	}
 }
 
+static void helper_vmalloc(struct helper_run *r)
+{
+	unsigned int i;
+	void *p;
+
+	for (i = 0; i < r->count; i++) {
+		p = __vmalloc(PAGE_SIZE << r->order, r->gfp | __GFP_NOWARN);
+		if (p)
+			r->ok++;
+		else
+			r->failed++;
+		vfree(p);
+	}
+}
+
 /*
  * 24 call sites with long names: with a long GFP mask their "sites" lines
  * outgrow one page.
@@ -313,6 +332,8 @@ static ssize_t helper_run_write(struct file *file, const char __user *ubuf,
 		helper_kvmalloc_pair(&run);
 	else if (!strcmp(ctx, "sites24"))
 		helper_sites24(&run);
+	else if (!strcmp(ctx, "vmalloc"))
+		helper_vmalloc(&run);
 	else
 		ret = helper_do_run(ctx);
 out:
