@@ -237,16 +237,10 @@ static void helper_kvmalloc_pair(struct helper_run *r)
 static void helper_vmalloc(struct helper_run *r)
 {
 	unsigned int i;
-	void *p;
 
-	for (i = 0; i < r->count; i++) {
-		p = __vmalloc(PAGE_SIZE << r->order, r->gfp | __GFP_NOWARN);
-		if (p)
-			r->ok++;
-		else
-			r->failed++;
-		vfree(p);
-	}
+	for (i = 0; i < r->count; i++)
+		helper_count(r, __vmalloc(PAGE_SIZE << r->order,
+					  r->gfp | __GFP_NOWARN));
 }
 
 /*
