@@ -32,7 +32,7 @@ C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 	selftests/allocfail/test_modules/*.c bench/*.c tools/*.c \
 	tests/scan-splats/provoke/*.c))
 
-.PHONY: all setup kernel module module-6.1 initramfs kselftest check bench \
+.PHONY: all setup kernel module module-6.1 initramfs kselftest check bench bench-debug \
 	static-check checkpatch shellcheck demo campaign campaign-all vm-run \
 	vm-shell patch-verify clean help install dkms-install
 
@@ -88,8 +88,13 @@ check: setup
 demo: setup
 	@$(SCRIPTS)/demo
 
+# The hook's cost on a production-like kernel (a second kernel build, no
+# debug options), and on the debug test kernel, where it is hidden.
 bench: setup
-	@$(SCRIPTS)/bench
+	@KERNEL_FLAVOUR=plain $(SCRIPTS)/bench
+
+bench-debug: setup
+	@KERNEL_FLAVOUR=debug $(SCRIPTS)/bench
 
 campaign: setup
 ifeq ($(strip $(CAMPAIGNS)),)

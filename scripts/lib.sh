@@ -9,6 +9,40 @@
 TOPDIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 : "${KVER_SERIES:=6.12}"
 
+# KERNEL_FLAVOUR: which test kernel.  "debug" (the default) merges every
+# configs/*.config: KASAN, lockdep and kmemleak catch what an error path
+# breaks, and every test and campaign runs on it.  "plain" leaves out
+# configs/debug.config: a production-like kernel, where an allocation
+# costs about 30 times less, so that "make bench" sees what a hook costs
+# (on the debug kernel the allocator's own checks hide it).  Each flavour
+# has its own build, module image and initramfs in the cache.
+: "${KERNEL_FLAVOUR:=debug}"
+case $KERNEL_FLAVOUR in
+debug) FLAVOUR_SUFFIX="" ;;
+plain) FLAVOUR_SUFFIX=-plain ;;
+*)
+	echo "KERNEL_FLAVOUR must be debug or plain, not '$KERNEL_FLAVOUR'" >&2
+	exit 1
+	;;
+esac
+# shellcheck disable=SC2034 # used by the scripts that source this
+IMAGE_INITRD=$ALLOCFAIL_CACHE/initramfs$FLAVOUR_SUFFIX.cpio
+# shellcheck disable=SC2034 # used by the scripts that source this
+IMAGE_KSELFTESTS=$ALLOCFAIL_CACHE/kselftest-install$FLAVOUR_SUFFIX
+
+# kernel_fragments: the config fragments of this flavour, one per line.
+kernel_fragments() {
+	for f in "$TOPDIR"/configs/*.config; do
+		[ "$KERNEL_FLAVOUR" = plain ] && [ "${f##*/}" = debug.config ] &&
+			continue
+		echo "$f"
+	done
+}
+
+# The link to this flavour's newest build (of KVER_SERIES).
+# shellcheck disable=SC2034 # used by the scripts that source this
+KBUILD_LATEST=$ALLOCFAIL_CACHE/build/latest-$KVER_SERIES$FLAVOUR_SUFFIX
+
 # new_lines FILE SEEN OUT: the complete lines of FILE (one still being
 # written to) past its first SEEN, into OUT; prints how many FILE has
 # now.  How a host script follows a guest's output.log as it grows.

@@ -6,7 +6,9 @@
 # that slow drift of the guest (emulation, memory state) spreads over all
 # of them instead of favouring whichever ran first.  Prints
 #   RESULT <config> <order> <gfp> <cpu0=ns ...> median=<ns> failed=<n>
-# which scripts/bench turns into a table.
+#   MACRO <config> <MiB> <centiseconds> failed=<0|1>
+# (the macro benchmark: MiB written through null_blk), which scripts/bench
+# turns into tables.
 
 set -u
 ITERS=${ITERS:-10000}
@@ -18,6 +20,10 @@ ROUNDS=${ROUNDS:-3}
 # long as a page cell (with ITERS for both, slab cells took three
 # quarters of the run).
 SLAB_ITERS=${SLAB_ITERS:-$((ITERS / 10))}
+# The macro benchmark's volume: every MiB written to a memory-backed
+# null_blk costs 256 page allocations on the I/O path (null_alloc_page(),
+# GFP_NOIO) besides the block layer's own.  0: no macro benchmark.
+MACRO_MB=${MACRO_MB:-256}
 RUN=/sys/kernel/debug/allocfail_bench/run
 FPA=/sys/kernel/debug/fail_page_alloc
 FSL=/sys/kernel/debug/failslab
@@ -25,6 +31,12 @@ FF=/sys/kernel/debug/fail_function
 CFS=/sys/kernel/config/allocfail
 
 insmod /allocfail/bench/allocfail_bench.ko || exit 1
+# Which kernel the table is of: the debug one has kmemleak.
+if [ -e /sys/kernel/debug/kmemleak ]; then
+	echo "FLAVOUR debug"
+else
+	echo "FLAVOUR plain"
+fi
 modprobe allocfail || exit 1
 
 measure() {
@@ -36,6 +48,33 @@ measure() {
 		echo "$spec $n $REPEATS" >$RUN || exit 1
 		echo "RESULT $1 $spec $(cat $RUN)"
 	done
+	[ "$MACRO_MB" -eq 0 ] || macro "$1"
+}
+
+# centis: the guest's clock in hundredths of a second.
+centis() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+
+# macro CONFIG: MACRO_MB MiB written with O_DIRECT (no page cache between
+# dd and the driver) to a fresh memory-backed null_blk, timed; the
+# device's pages are freed at rmmod, outside the timing.
+macro() {
+	bad=0
+	modprobe null_blk memory_backed=1 gb=1 queue_mode=2 submit_queues=1 \
+		nr_devices=1 || bad=1
+	t=0
+	while [ ! -b /dev/nullb0 ] && [ $t -lt 100 ]; do
+		sleep 0.1
+		t=$((t + 1))
+	done
+	t0=$(centis)
+	dd if=/dev/zero of=/dev/nullb0 bs=1M count="$MACRO_MB" oflag=direct \
+		2>/dev/null || bad=1
+	t1=$(centis)
+	rmmod null_blk || bad=1
+	echo "MACRO $1 $MACRO_MB $((t1 - t0)) failed=$bad"
 }
 
 # policies N ATTR=VALUE...: N enabled policies with the same settings
