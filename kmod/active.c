@@ -26,6 +26,26 @@ u64 allocfail_seen_total(void)
 	return sum;
 }
 
+/*
+ * A slab policy's bit in every size class (fls() of a size) its ranges
+ * reach, so that the hook passes over policies whose sizes exclude an
+ * object without looking at them; the hook still checks the exact range.
+ */
+static void af_add_size_classes(struct allocfail_active *a, u64 bit,
+				const struct allocfail_match *m)
+{
+	unsigned int i, b;
+
+	if (!m->nr_sizes) {
+		for (b = 0; b < AF_NR_SIZE_CLASSES; b++)
+			a->slab_mask[b] |= bit;
+		return;
+	}
+	for (i = 0; i < m->nr_sizes; i++)
+		for (b = fls(m->sizes[i].lo); b <= fls(m->sizes[i].hi); b++)
+			a->slab_mask[b] |= bit;
+}
+
 static void af_add_masks(struct allocfail_active *a, unsigned int i,
 			 const struct allocfail_match *m)
 {
@@ -34,12 +54,12 @@ static void af_add_masks(struct allocfail_active *a, unsigned int i,
 	u64 bit = BIT_ULL(i);
 	unsigned int b;
 
-	/* Orders are a page policy's filter, sizes (in the hook) a slab one's. */
+	/* Orders are a page policy's filter, sizes a slab one's. */
 	if (m->allocators & AF_ALLOC_PAGE)
 		for_each_set_bit(b, m->orders, AF_NR_ORDERS)
 			a->order_mask[b] |= bit;
 	if (m->allocators & AF_ALLOC_SLAB)
-		a->slab_mask |= bit;
+		af_add_size_classes(a, bit, m);
 	for_each_set_bit(b, &m->contexts, AF_NR_CTX)
 		a->ctx_mask[b] |= bit;
 	for_each_set_bit(b, &need, AF_GFP_BITS)

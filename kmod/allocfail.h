@@ -39,6 +39,7 @@
 #define AF_CALLERS_LEN		512	/* "callers" as written */
 #define AF_MAX_INSTR		12	/* debug instrumentation functions */
 #define AF_MAX_SIZES		8	/* object size ranges in "sizes" */
+#define AF_NR_SIZE_CLASSES	33	/* fls() of an unsigned int size */
 #define AF_MAX_OBJ_SIZE		(1U << 24)
 
 /* Which allocator a policy fails: bits of allocfail_match.allocators. */
@@ -152,12 +153,13 @@ struct allocfail_policy {
  * Snapshot of the enabled policies, in evaluation (creation) order, with
  * masks precomputed from their filters (bit i: policy[i]) so that the hook
  * finds the candidates for an allocation without looking at the policies
- * its order, context or GFP flags exclude.
+ * its order, object size, context or GFP flags exclude.
  */
 struct allocfail_active {
 	struct rcu_head rcu;
 	unsigned int nr;
-	u64 slab_mask;			/* policies failing slab objects */
+	/* slab policies whose sizes reach size class fls(object size) */
+	u64 slab_mask[AF_NR_SIZE_CLASSES];
 	u64 order_mask[AF_NR_ORDERS];	/* policies accepting this order */
 	u64 ctx_mask[AF_NR_CTX];	/* ... this context */
 	unsigned long need_any;		/* GFP bits some policy requires */
@@ -197,6 +199,7 @@ int allocfail_callers_init(void);
 /* debugging instrumentation (kmemleak, stack depot): never a caller's */
 extern struct af_range allocfail_instr[AF_MAX_INSTR];
 extern unsigned int allocfail_nr_instr;
+extern bool allocfail_slab_instr;
 void allocfail_callers_exit(void);
 
 /* site.c */

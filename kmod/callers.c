@@ -208,24 +208,46 @@ static struct notifier_block af_module_nb = {
  * pick a different allocation from one run to the next.  "callers" never
  * matches them.  Resolved once at load; a name the kernel lacks is skipped.
  */
-static const char * const af_instr_funcs[] = {
-	"kmemleak_alloc", "kmemleak_alloc_percpu", "kmemleak_vmalloc",
-	"kmemleak_alloc_phys", "kmemleak_scan_area",
-	"__alloc_object", "stack_depot_save_flags",
-	"kmem_cache_free", "kfree", "kmem_cache_free_bulk",
+static const struct {
+	const char *name;
+	bool on;	/* the kernel's configuration makes it allocate */
+	bool slab;	/* it allocates slab objects (the stack depot: pages) */
+} af_instr_funcs[] = {
+	{ "kmemleak_alloc", true, true },
+	{ "kmemleak_alloc_percpu", true, true },
+	{ "kmemleak_vmalloc", true, true },
+	{ "kmemleak_alloc_phys", true, true },
+	{ "kmemleak_scan_area", true, true },
+	{ "__alloc_object", true, true },
+	{ "stack_depot_save_flags", true, false },
+	/* Frees allocate only to delay an object by a grace period. */
+	{ "kmem_cache_free", IS_ENABLED(CONFIG_SLUB_RCU_DEBUG), true },
+	{ "kfree", IS_ENABLED(CONFIG_SLUB_RCU_DEBUG), true },
+	{ "kmem_cache_free_bulk", IS_ENABLED(CONFIG_SLUB_RCU_DEBUG), true },
 };
 struct af_range allocfail_instr[AF_MAX_INSTR] __ro_after_init;
 unsigned int allocfail_nr_instr __ro_after_init;
+/*
+ * Whether any of them allocates slab objects: if not, a slab policy need
+ * not walk every matching allocation's stack to leave theirs out (on a
+ * kernel without kmemleak that walk was most of a match's cost).
+ */
+bool allocfail_slab_instr __ro_after_init;
 
 static void af_instr_init(void)
 {
 	unsigned int i;
 
 	BUILD_BUG_ON(ARRAY_SIZE(af_instr_funcs) > AF_MAX_INSTR);
-	for (i = 0; i < ARRAY_SIZE(af_instr_funcs); i++)
-		if (!allocfail_resolve_func(af_instr_funcs[i],
-					    &allocfail_instr[allocfail_nr_instr]))
-			allocfail_nr_instr++;
+	for (i = 0; i < ARRAY_SIZE(af_instr_funcs); i++) {
+		if (!af_instr_funcs[i].on ||
+		    allocfail_resolve_func(af_instr_funcs[i].name,
+					   &allocfail_instr[allocfail_nr_instr]))
+			continue;
+		allocfail_nr_instr++;
+		if (af_instr_funcs[i].slab)
+			allocfail_slab_instr = true;
+	}
 }
 
 int allocfail_callers_init(void)

@@ -200,7 +200,7 @@ static bool af_instrumentation(const struct allocfail_match *m,
 {
 	unsigned int i;
 
-	if (!c->size || m->callers || !allocfail_nr_instr)
+	if (!c->size || m->callers || !allocfail_slab_instr)
 		return false;
 	af_walk(c);
 	for (i = 0; i < c->nr_entries; i++)
@@ -320,9 +320,10 @@ static void af_injected(struct allocfail_policy *p,
 }
 
 /*
- * The enabled policies whose order, context and GFP filters admit this
- * allocation, from the masks precomputed in the snapshot: the cost does
- * not grow with the number of policies these filters exclude.
+ * The enabled policies whose order (or object size class), context and
+ * GFP filters admit this allocation, from the masks precomputed in the
+ * snapshot: the cost does not grow with the number of policies these
+ * filters exclude.
  */
 static __always_inline u64 af_candidates(const struct allocfail_active *a,
 					 const struct af_call *c)
@@ -332,7 +333,7 @@ static __always_inline u64 af_candidates(const struct allocfail_active *a,
 	unsigned int b;
 
 	if (c->size)
-		cand = a->slab_mask;
+		cand = a->slab_mask[fls(c->size)];
 	else if (c->order < AF_NR_ORDERS)
 		cand = a->order_mask[c->order];
 	else
