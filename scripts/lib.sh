@@ -7,7 +7,11 @@
 : "${ALLOCFAIL_CACHE:=${XDG_CACHE_HOME:-$HOME/.cache}/allocfail}"
 # shellcheck disable=SC2034 # used by the scripts that source this
 TOPDIR=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
-: "${KVER_SERIES:=6.12}"
+# DEFAULT_SERIES: the kernel series every test and campaign runs on.  Another
+# KVER_SERIES (6.1: make check-6.1) gets its own test kernel, module copy,
+# kselftest install and initramfs, so that it never disturbs the 6.12 ones.
+DEFAULT_SERIES=6.12
+: "${KVER_SERIES:=$DEFAULT_SERIES}"
 
 # KERNEL_FLAVOUR: which test kernel.  "debug" (the default) merges every
 # configs/*.config: KASAN, lockdep and kmemleak catch what an error path
@@ -25,10 +29,21 @@ plain) FLAVOUR_SUFFIX=-plain ;;
 	exit 1
 	;;
 esac
+SERIES_SUFFIX=""
+[ "$KVER_SERIES" = "$DEFAULT_SERIES" ] || SERIES_SUFFIX=-$KVER_SERIES
+IMAGE_SUFFIX=$SERIES_SUFFIX$FLAVOUR_SUFFIX
 # shellcheck disable=SC2034 # used by the scripts that source this
-IMAGE_INITRD=$ALLOCFAIL_CACHE/initramfs$FLAVOUR_SUFFIX.cpio
+IMAGE_INITRD=$ALLOCFAIL_CACHE/initramfs$IMAGE_SUFFIX.cpio
 # shellcheck disable=SC2034 # used by the scripts that source this
-IMAGE_KSELFTESTS=$ALLOCFAIL_CACHE/kselftest-install$FLAVOUR_SUFFIX
+IMAGE_KSELFTESTS=$ALLOCFAIL_CACHE/kselftest-install$IMAGE_SUFFIX
+# The allocfail.ko the image packs: the tree's own on the default series;
+# for another, a copy of kmod/ built in the cache (scripts/build-module).
+# shellcheck disable=SC2034 # used by the scripts that source this
+if [ -z "$SERIES_SUFFIX" ]; then
+	IMAGE_KMOD_DIR=$TOPDIR/kmod
+else
+	IMAGE_KMOD_DIR=$ALLOCFAIL_CACHE/kmod$IMAGE_SUFFIX-test
+fi
 
 # kernel_fragments: the config fragments of this flavour, one per line.
 kernel_fragments() {

@@ -41,6 +41,7 @@
 #include <linux/timer.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include "allocfail_test_compat.h"
 
 #define HELPER_MAX_COUNT	100000
 #define HELPER_CACHE_SIZE	200	/* no kmalloc cache has this size */

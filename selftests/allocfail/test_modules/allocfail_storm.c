@@ -31,6 +31,7 @@
 #include <linux/spinlock.h>
 #include <linux/timer.h>
 #include <linux/uaccess.h>
+#include "allocfail_test_compat.h"
 
 /*
  * Every worker allocates a burst every STORM_PERIOD_MS.  Under software
