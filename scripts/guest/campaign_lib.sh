@@ -375,6 +375,18 @@ uptime_s() {
 	up_s=${up_s%.*}
 }
 
+# kmsg_write TEXT: one record into the kernel log (a write of /dev/kmsg).
+kmsg_write() {
+	printf '%s\n' "$1" >/dev/kmsg 2>/dev/null
+}
+
+# kmsg_lines: stdin into the kernel log, a record per line.
+kmsg_lines() {
+	while IFS= read -r kl_line; do
+		kmsg_write "$kl_line"
+	done
+}
+
 # leak_scan: kmemleak's verdict on this run: r_sig set and 0 for a leak,
 # 1 for none, 2 when it cannot tell (kmemleak off, a scan refused).
 leak_scan() {
@@ -426,8 +438,11 @@ leak_scan() {
 	grep -q 'kmemleak: [0-9]* new suspected memory leaks' /tmp/kernel.log ||
 		return 1
 	r_sig=$(sh /allocfail/splat-signature <$KMEMLEAK)
-	# Into the console log, for the record.
-	cat $KMEMLEAK >/dev/kmsg 2>/dev/null
+	# Into the console log, for the record: a line per write, because
+	# /dev/kmsg makes one record of each write() and refuses one longer
+	# than a record (1 KiB, kernel/printk/printk.c devkmsg_write()):
+	# cat's single write of a report of two objects left nothing.
+	kmsg_lines <$KMEMLEAK
 	echo clear >$KMEMLEAK
 	return 0
 }
