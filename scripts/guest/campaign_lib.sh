@@ -276,7 +276,12 @@ policy_set() {
 # attributes every splat of the console log to the run whose marker
 # ("allocfail-campaign: run N") came last before it.
 kmsg() {
-	echo "allocfail-campaign: $*" >/dev/kmsg
+	kmsg_write "allocfail-campaign: $*"
+}
+
+# kmsg_write TEXT: one record into the kernel log (a write of /dev/kmsg).
+kmsg_write() {
+	printf '%s\n' "$1" >/dev/kmsg
 }
 
 # forks_now: the number of processes this kernel has forked since it
@@ -375,16 +380,11 @@ uptime_s() {
 	up_s=${up_s%.*}
 }
 
-# kmsg_write TEXT: one record into the kernel log (a write of /dev/kmsg).
-kmsg_write() {
-	printf '%s\n' "$1" >/dev/kmsg 2>/dev/null
-}
-
 # kmsg_lines: stdin into the kernel log, a record per line.
 kmsg_lines() {
 	while IFS= read -r kl_line; do
 		kmsg_write "$kl_line"
-	done
+	done 2>/dev/null
 }
 
 # leak_scan: kmemleak's verdict on this run: r_sig set and 0 for a leak,
