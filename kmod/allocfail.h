@@ -37,7 +37,7 @@
 #define AF_MAX_SITES		128	/* sites a policy records, "sites" lists */
 #define AF_SITE_NAME_LEN	96	/* "func+0x1a/0x200 [module]" */
 #define AF_CALLERS_LEN		512	/* "callers" as written */
-#define AF_MAX_INSTR		12	/* debug instrumentation functions */
+#define AF_MAX_INSTR		16	/* debug instrumentation functions */
 #define AF_MAX_SIZES		8	/* object size ranges in "sizes" */
 #define AF_NR_SIZE_CLASSES	33	/* fls() of an unsigned int size */
 #define AF_MAX_OBJ_SIZE		(1U << 24)

@@ -219,7 +219,15 @@ static const struct {
 	{ "kmemleak_alloc_phys", true, true },
 	{ "kmemleak_scan_area", true, true },
 	{ "__alloc_object", true, true },
+	/*
+	 * 6.1: kmemleak_alloc() and kmemleak_scan_area() tail-call these,
+	 * so only they are on the stack of kmemleak's own allocations.
+	 */
+	{ "__create_object", true, true },
+	{ "add_scan_area", true, true },
 	{ "stack_depot_save_flags", true, false },
+	/* 6.1: KASAN calls it directly, for order-2 GFP_ATOMIC pools. */
+	{ "__stack_depot_save", true, false },
 	/* Frees allocate only to delay an object by a grace period. */
 	{ "kmem_cache_free", IS_ENABLED(CONFIG_SLUB_RCU_DEBUG), true },
 	{ "kfree", IS_ENABLED(CONFIG_SLUB_RCU_DEBUG), true },
