@@ -33,7 +33,7 @@ C_FILES := $(filter-out %.mod.c,$(wildcard kmod/*.c kmod/*.h \
 	bench/*.c tools/*.c \
 	tests/scan-splats/provoke/*.c))
 
-.PHONY: all setup kernel module module-6.1 initramfs kselftest check check-6.1 bench bench-debug \
+.PHONY: all setup kernel module module-6.1 initramfs kselftest check check-6.1 check-nopreempt bench bench-debug \
 	static-check checkpatch shellcheck demo campaign campaign-all vm-run \
 	vm-shell patch-verify clean help install dkms-install
 
@@ -47,6 +47,8 @@ help:
 	@echo "make kselftest TARGETS=allocfail   run the kselftests in the VM"
 	@echo "make check-6.1  the kselftests on a 6.1 test kernel (its own build,"
 	@echo "                about an hour the first time; not in make check)"
+	@echo "make check-nopreempt  the kselftests on a kernel without"
+	@echo "                CONFIG_PREEMPT_COUNT (its own build; not in make check)"
 	@echo "make vm-run CMD='...'   run a command in the test VM"
 	@echo "make campaign  the main job: five runs of null_blk-flush, a finding"
 	@echo "                among them, then the report (about ten minutes)"
@@ -82,6 +84,12 @@ kselftest: setup
 # to kmod/.
 check-6.1: setup
 	@KVER_SERIES=6.1 $(SCRIPTS)/kselftest $(TARGETS)
+
+# The kselftests on a kernel without CONFIG_PREEMPT_COUNT (configs/flavour/
+# nopreempt.config), where allocfail cannot tell task from atomic context
+# and must refuse to.  A third kernel build, so not in make check.
+check-nopreempt: setup
+	@KERNEL_FLAVOUR=nopreempt $(SCRIPTS)/kselftest $(TARGETS)
 
 checkpatch: setup
 	@$(SCRIPTS)/checkpatch $(C_FILES)

@@ -58,6 +58,11 @@ static noinline notrace int af_slab_stub(struct kmem_cache *s, gfp_t gfp)
 	return -ENOMEM;
 }
 
+/*
+ * Without CONFIG_PREEMPT_COUNT a spinlock held with interrupts on leaves
+ * preempt_count() at 0 and is classed "task" here: contexts refuses to
+ * tell task from atomic on such kernels (allocfail_parse_contexts()).
+ */
 static __always_inline enum allocfail_ctx af_context(void)
 {
 	if (in_hardirq())

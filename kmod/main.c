@@ -12,6 +12,9 @@ static int __init allocfail_init(void)
 {
 	int ret;
 
+	/* Said once, so that a refused "contexts" write is no surprise. */
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT))
+		pr_info("allocfail: kernel without CONFIG_PREEMPT_COUNT: contexts 'task' and 'atomic' only together\n");
 	ret = allocfail_callers_init();
 	if (ret)
 		return ret;

@@ -190,11 +190,30 @@ static ssize_t af_show_name_set(unsigned long set, const char * const *names,
 	return len;
 }
 
-/* Any of "task atomic softirq hardirq", separated by ',' or spaces. */
+/*
+ * Any of "task atomic softirq hardirq", separated by ',' or spaces.
+ * Without CONFIG_PREEMPT_COUNT, preempt_disable() and spin_lock() leave
+ * preempt_count() at 0, so an allocation under a spinlock with interrupts
+ * on looks like task context: a set that names one of "task" and "atomic"
+ * without the other asks for a distinction the kernel cannot make.
+ */
 int allocfail_parse_contexts(const char *buf, unsigned long *out)
 {
-	return af_parse_name_set(buf, allocfail_ctx_names, AF_NR_CTX,
-				 "context", out);
+	const unsigned long both = BIT(AF_CTX_TASK) | BIT(AF_CTX_ATOMIC);
+	unsigned long set;
+	int ret;
+
+	ret = af_parse_name_set(buf, allocfail_ctx_names, AF_NR_CTX,
+				"context", &set);
+	if (ret)
+		return ret;
+	if (!IS_ENABLED(CONFIG_PREEMPT_COUNT) && (set & both) &&
+	    (set & both) != both) {
+		pr_warn("allocfail: contexts: without CONFIG_PREEMPT_COUNT 'task' and 'atomic' cannot be told apart, name both or neither\n");
+		return -EINVAL;
+	}
+	*out = set;
+	return 0;
 }
 
 ssize_t allocfail_show_contexts(unsigned long contexts, char *page)

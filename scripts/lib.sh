@@ -18,14 +18,18 @@ DEFAULT_SERIES=6.12
 # breaks, and every test and campaign runs on it.  "plain" leaves out
 # configs/debug.config: a production-like kernel, where an allocation
 # costs about 30 times less, so that "make bench" sees what a hook costs
-# (on the debug kernel the allocator's own checks hide it).  Each flavour
-# has its own build, module image and initramfs in the cache.
+# (on the debug kernel the allocator's own checks hide it).  "nopreempt"
+# is plain plus configs/flavour/nopreempt.config: no CONFIG_PREEMPT_COUNT,
+# where allocfail refuses the task/atomic distinction (make
+# check-nopreempt).  Each flavour has its own build, module image and
+# initramfs in the cache.
 : "${KERNEL_FLAVOUR:=debug}"
 case $KERNEL_FLAVOUR in
 debug) FLAVOUR_SUFFIX="" ;;
 plain) FLAVOUR_SUFFIX=-plain ;;
+nopreempt) FLAVOUR_SUFFIX=-nopreempt ;;
 *)
-	echo "KERNEL_FLAVOUR must be debug or plain, not '$KERNEL_FLAVOUR'" >&2
+	echo "KERNEL_FLAVOUR must be debug, plain or nopreempt, not '$KERNEL_FLAVOUR'" >&2
 	exit 1
 	;;
 esac
@@ -45,13 +49,17 @@ else
 	IMAGE_KMOD_DIR=$ALLOCFAIL_CACHE/kmod$IMAGE_SUFFIX-test
 fi
 
-# kernel_fragments: the config fragments of this flavour, one per line.
+# kernel_fragments: the config fragments of this flavour, one per line:
+# every configs/*.config (all but debug.config for a flavour other than
+# debug), then the flavour's own configs/flavour/<flavour>.config if any.
 kernel_fragments() {
 	for f in "$TOPDIR"/configs/*.config; do
-		[ "$KERNEL_FLAVOUR" = plain ] && [ "${f##*/}" = debug.config ] &&
+		[ "$KERNEL_FLAVOUR" != debug ] && [ "${f##*/}" = debug.config ] &&
 			continue
 		echo "$f"
 	done
+	[ ! -f "$TOPDIR/configs/flavour/$KERNEL_FLAVOUR.config" ] ||
+		echo "$TOPDIR/configs/flavour/$KERNEL_FLAVOUR.config"
 }
 
 # The link to this flavour's newest build (of KVER_SERIES).

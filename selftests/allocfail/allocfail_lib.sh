@@ -33,6 +33,11 @@ af_setup() {
 	if ! insmod "$ALLOCFAIL_DIR/test_modules/allocfail_helper.ko"; then
 		ktap_exit_fail_msg "cannot load allocfail_helper"
 	fi
+	# Y when a spinlock shows in preempt_count() (CONFIG_PREEMPT_COUNT,
+	# from the helper, not from allocfail): only then can allocfail tell
+	# the task context from atomic.
+	# shellcheck disable=SC2034 # read by the test scripts
+	AF_PREEMPT_COUNT=$(cat /sys/kernel/debug/allocfail_helper/preempt_count)
 }
 
 # Remove every policy and unload both modules.

@@ -15,7 +15,8 @@
  * (SLUB_RCU_DEBUG) each free allocates a record inside kmem_cache_free()
  * that delays it by a grace period, the allocator's own allocation,
  * which a policy on the helper's callers must not match.
- * context: task, atomic (spinlock held, irqs off), softirq (timer),
+ * context: task, atomic (spinlock held, irqs off), spinlock (spinlock
+ * held, irqs on: atomic only through preempt_count()), softirq (timer),
  * hardirq (hard irq_work).  gfp: GFP_ATOMIC, GFP_NOWAIT, GFP_KERNEL, or a
  * number; NOFAIL is GFP_KERNEL|__GFP_NOFAIL, LONG a mask of many flags.
  * __GFP_NOWARN is always added: failures here are expected and their
@@ -60,6 +61,11 @@ struct helper_run {
 
 static DEFINE_MUTEX(helper_lock);	/* one run at a time */
 static DEFINE_SPINLOCK(helper_spin);
+/*
+ * Whether a spinlock shows in preempt_count(): the tests' own oracle for
+ * what allocfail may promise about the task and atomic contexts.
+ */
+static bool helper_preempt_count = IS_ENABLED(CONFIG_PREEMPT_COUNT);
 static struct helper_run run;
 static struct dentry *helper_dir;
 static struct kmem_cache *helper_cache;
@@ -178,6 +184,10 @@ static int helper_do_run(const char *ctx)
 		spin_lock_irqsave(&helper_spin, flags);
 		helper_alloc_loop(&run);
 		spin_unlock_irqrestore(&helper_spin, flags);
+	} else if (!strcmp(ctx, "spinlock")) {
+		spin_lock(&helper_spin);
+		helper_alloc_loop(&run);
+		spin_unlock(&helper_spin);
 	} else if (!strcmp(ctx, "softirq")) {
 		mod_timer(&helper_timer, jiffies);
 		wait_for_completion(&run.done);
@@ -376,6 +386,8 @@ static int __init helper_init(void)
 		return -ENOMEM;
 	helper_dir = debugfs_create_dir("allocfail_helper", NULL);
 	debugfs_create_file("run", 0600, helper_dir, NULL, &helper_run_fops);
+	debugfs_create_bool("preempt_count", 0400, helper_dir,
+			    &helper_preempt_count);
 	return 0;
 }
 
