@@ -87,9 +87,14 @@ check-6.1: setup
 
 # The kselftests on a kernel without CONFIG_PREEMPT_COUNT (configs/flavour/
 # nopreempt.config), where allocfail cannot tell task from atomic context
-# and must refuse to.  A third kernel build, so not in make check.
+# and must refuse to.  A third kernel build, so not in make check.  All
+# but test_survival_net.sh: its page phases need slab refills in the
+# receive path, which only KASAN's quarantine makes frequent (on a kernel
+# without debug.config 1200 pings refilled no slab page).
 check-nopreempt: setup
-	@KERNEL_FLAVOUR=nopreempt $(SCRIPTS)/kselftest $(TARGETS)
+	@KERNEL_FLAVOUR=nopreempt \
+	TESTS="$$($(SCRIPTS)/kselftest-progs | sed 's/ *test_survival_net.sh//')" \
+		$(SCRIPTS)/kselftest $(TARGETS)
 
 checkpatch: setup
 	@$(SCRIPTS)/checkpatch $(C_FILES)

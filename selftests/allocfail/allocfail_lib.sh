@@ -35,9 +35,15 @@ af_setup() {
 	fi
 	# Y when a spinlock shows in preempt_count() (CONFIG_PREEMPT_COUNT,
 	# from the helper, not from allocfail): only then can allocfail tell
-	# the task context from atomic.
-	# shellcheck disable=SC2034 # read by the test scripts
+	# the task context from atomic.  AF_TASK: what a test that means
+	# process context names (without it, "task" alone is refused).
 	AF_PREEMPT_COUNT=$(cat /sys/kernel/debug/allocfail_helper/preempt_count)
+	# shellcheck disable=SC2034 # read by the test scripts
+	if [ "$AF_PREEMPT_COUNT" = Y ]; then
+		AF_TASK=task
+	else
+		AF_TASK=task,atomic
+	fi
 }
 
 # Remove every policy and unload both modules.

@@ -22,7 +22,7 @@ while [ $round -le $ROUNDS ]; do
 	f0=$(af_storm_count all failed)
 	if ! af_policy atomic$round gfp_reject=__GFP_DIRECT_RECLAIM \
 		"callers=[allocfail_storm]" schedule/probability=50 enable=1 ||
-		! af_policy task$round contexts=task orders=1-3 \
+		! af_policy task$round contexts="$AF_TASK" orders=1-3 \
 		"callers=[allocfail_storm]" schedule/probability=50 enable=1; then
 		ktap_exit_fail_msg "cannot create policies"
 	fi
