@@ -480,16 +480,19 @@ module_loaded() {
 	return 1
 }
 
-# arm_unload RUN INJECTED MATCHED: enable the policy again for the unload
+# arm_unload NTH INJECTED MATCHED: enable the policy again for the unload
 # step, so that a run fails the same allocation it would have failed had
 # the recovery check not come between.  Enabling renumbers matches from 1:
-# systematic run k, with MATCHED matches already seen, wants nth=k-MATCHED.
+# a run that wants its NTH match (systematic run k, nth=k; site-unique,
+# the d-th at its site), with MATCHED matches already seen, wants
+# nth=NTH-MATCHED.  NTH is empty for the baseline and sweeps.
 arm_unload() {
-	if [ "$1" -gt 0 ] && [ "$MODE" != sweep ]; then
+	if [ -n "$1" ]; then
 		[ "$2" -eq 0 ] || return 0
-		if [ "$MODE" = systematic ]; then
-			policy_set "nth=$(($1 - $3))" || return 1
-		fi
+		# Passed without a failure (a match the kernel may not
+		# fail, __GFP_NOFAIL): nothing left to fail.
+		[ "$1" -gt "$3" ] || return 0
+		policy_set "nth=$(($1 - $3))" || return 1
 	fi
 	policy_set enable=1
 }
@@ -527,6 +530,8 @@ campaign_run() {
 	r_late=0
 	unset r_step_splat
 	r_site=""
+	# The match this run fails, counted from enable (arm_unload).
+	r_nth=""
 	kmsg "run $1"
 	if [ "$1" -eq 0 ]; then
 		r_params="baseline"
@@ -534,6 +539,7 @@ campaign_run() {
 	elif [ "$MODE" = systematic ]; then
 		r_params="nth=$1"
 		extra="nth=$1"
+		r_nth=$1
 	elif [ "$MODE" = site-unique ]; then
 		site_params "$1"
 		extra=$site_words
@@ -541,6 +547,7 @@ campaign_run() {
 		# Which site of the map (campaign-report's table), not
 		# which run: with SITE_DEPTH, a site has several.
 		r_params="$site_k/$sites_n: $extra"
+		r_nth=$site_d
 	else
 		r_params=$(sweep_params "$1") || exit 2
 		extra=$r_params
@@ -554,6 +561,7 @@ campaign_run() {
 		site_first "$1"
 		r_params="$site_k/$sites_n: ${extra%% *} refused, nth=$first"
 		extra="nth=$first"
+		r_nth=$first
 	fi
 	# Both allocators unless the campaign narrows it: most of a
 	# driver's allocation sites are slab objects, which reach the page
@@ -579,7 +587,7 @@ campaign_run() {
 			recover recover
 		fi
 		[ $r_hang -eq 1 ] ||
-			arm_unload "$1" "$inj_steps" "$matched_steps" || exit 2
+			arm_unload "$r_nth" "$inj_steps" "$matched_steps" || exit 2
 	fi
 	if [ $r_hang -eq 0 ]; then
 		step unload

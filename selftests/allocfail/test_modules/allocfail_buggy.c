@@ -36,6 +36,8 @@
  * boot to boot.  With label=N (up to 4) N more, 16-byte labels from
  * kmalloc(), one call site: slab objects, which only a policy with
  * allocator=slab reaches, and a site a workload reaches more than once.
+ * With exit_label=1 (and label up to 3) the unload makes one more label at
+ * that site: a site both the load and the unload reach.
  * Only the error paths allocate anything more.
  *
  * poweroff_hang=1, whatever bug= says, makes the machine's power-off wait
@@ -81,6 +83,10 @@ MODULE_PARM_DESC(stats, "statistics page: 0 none, 1 after the buffers, 2 before 
 static int label;
 module_param(label, int, 0444);
 MODULE_PARM_DESC(label, "0-4: labels, 16-byte slab objects from one call site, after the buffers");
+
+static bool exit_label;
+module_param(exit_label, bool, 0444);
+MODULE_PARM_DESC(exit_label, "Y: the unload makes one more label, from the same call site");
 
 static bool poweroff_hang;
 module_param(poweroff_hang, bool, 0444);
@@ -233,6 +239,8 @@ static int __init buggy_init(void)
 	};
 	struct buggy_ring *r;
 	int i;
+	/* exit_label: the unload's label takes the last slot. */
+	int label_max = BUGGY_NR_LABELS - exit_label;
 
 	for (i = 0; i < ARRAY_SIZE(bugs); i++)
 		if (!strcmp(bug, bugs[i]))
@@ -241,9 +249,9 @@ static int __init buggy_init(void)
 		pr_warn("allocfail_buggy: unknown bug=%s\n", bug);
 		return -EINVAL;
 	}
-	if (label < 0 || label > BUGGY_NR_LABELS) {
+	if (label < 0 || label > label_max) {
 		pr_warn("allocfail_buggy: label=%d: 0 to %d labels\n", label,
-			BUGGY_NR_LABELS);
+			label_max);
 		return -EINVAL;
 	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -278,6 +286,13 @@ static void __exit buggy_exit(void)
 		kfree_rcu(cleanup, rcu);
 		kfree(cleanup);		/* and again after a grace period */
 	}
+	/*
+	 * exit_label: a call site the load and the unload both reach, what
+	 * a campaign to depth must count across the two (its failure is
+	 * harmless: the label is not needed).
+	 */
+	if (ring && exit_label)
+		buggy_alloc_label(ring, BUGGY_NR_LABELS - 1);
 	/* bug=unbound: no device */
 	if (ring)
 		buggy_free(ring);
