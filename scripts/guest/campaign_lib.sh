@@ -46,7 +46,9 @@
 # unload; then the driver must be gone.  Outcomes, first that applies:
 # splat (the kernel log or kmemleak, "late" when printed after the
 # steps), hang (a step over RUN_TIMEOUT), stuck (the recovery check or
-# the unload failed), unknown (kmemleak switched itself off),
+# the unload failed), swallowed (a step returned WL_SWALLOWED:
+# it succeeded by the kernel's account yet did not do what it claims),
+# unknown (kmemleak switched itself off),
 # error-returned (a step failed with injection on), clean.
 
 # Globals set here are read by campaign.sh.
@@ -96,6 +98,8 @@ campaign_load() {
 	esac
 	WL=$CAMPAIGN_DIR/$WORKLOAD
 	[ -r "$WL" ] || { echo "campaign: no workload $WL" >&2; return 1; }
+	# shellcheck source=../../campaigns/outcomes.sh
+	. "$CAMPAIGN_DIR/outcomes.sh"
 }
 
 campaign_prepare() {
@@ -326,6 +330,10 @@ step() {
 		r_rc=$rc
 		r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
 	fi
+	# The step hid a failure (campaigns/outcomes.sh): a finding.
+	case $rc in
+	"$WL_SWALLOWED") r_swallowed=1 ;;
+	esac
 	return 1
 }
 
@@ -527,6 +535,7 @@ campaign_run() {
 	r_err=""
 	r_hang=0
 	r_stuck=0
+	r_swallowed=0
 	r_late=0
 	unset r_step_splat
 	r_site=""
@@ -669,6 +678,9 @@ campaign_run() {
 		r_sig=$r_err
 	elif [ $r_stuck -eq 1 ]; then
 		r_outcome=stuck
+		r_sig=$r_err
+	elif [ $r_swallowed -eq 1 ]; then
+		r_outcome=swallowed
 		r_sig=$r_err
 	elif [ $src -eq 2 ]; then
 		# kmemleak is off for the rest of this boot: a leak could not

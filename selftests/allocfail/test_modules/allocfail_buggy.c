@@ -26,6 +26,10 @@
  *   bug=unbound frees everything and loads without the device, as a
  *		failed PCI probe leaves a driver: correct, and the
  *		device comes back only with a fresh load of the module
+ *   bug=swallow frees everything and returns 0 without registering
+ *		its driver: the load "succeeds", the module is loaded
+ *		and does nothing (what pcnet32_init_module() did,
+ *		FINDINGS.md #11); "registered" stays N
  *
  * Every probe allocation goes to the page allocator, so a probe makes
  * exactly 1 + BUGGY_NR_BUFS allocations the same way each time: the
@@ -74,7 +78,7 @@ struct buggy_cleanup {
 
 static char *bug = "none";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload, crash or unbound");
+MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload, crash, unbound or swallow");
 
 static int stats;
 module_param(stats, int, 0444);
@@ -97,7 +101,16 @@ static bool ring_ok;
 module_param(ring_ok, bool, 0444);
 MODULE_PARM_DESC(ring_ok, "Y when the ring has all its buffers (read-only)");
 
+/*
+ * What a workload checks after a load that returned 0: the module registered
+ * its driver (with or without a device bound to it, as bug=unbound).
+ */
+static bool registered;
+module_param(registered, bool, 0444);
+MODULE_PARM_DESC(registered, "Y once the module registered its driver (read-only)");
+
 static struct buggy_ring *ring;
+static bool swallowed;
 static struct buggy_cleanup *cleanup;
 static DECLARE_COMPLETION(buggy_refilled);
 static struct timer_list buggy_timer;
@@ -187,6 +200,12 @@ static int buggy_unwind(struct buggy_ring *r)
 	    !strcmp(bug, "late") || !strcmp(bug, "crash"))
 		return buggy_degraded(r);
 
+	if (!strcmp(bug, "swallow")) {
+		/* Wrong: freed, but the failure is not returned. */
+		buggy_free(r);
+		swallowed = true;
+		return 0;
+	}
 	if (!strcmp(bug, "unbound")) {
 		/*
 		 * Correct, as a failed PCI probe is: all freed, the module
@@ -231,29 +250,12 @@ static struct notifier_block buggy_reboot_nb = {
 	.notifier_call = buggy_reboot,
 };
 
-static int __init buggy_init(void)
+/* The allocations of a probe, and its error paths. */
+static int __init buggy_probe(void)
 {
-	static const char * const bugs[] = {
-		"none", "leak", "uaf", "oops", "hang", "late", "stuck",
-		"unload", "crash", "unbound",
-	};
 	struct buggy_ring *r;
 	int i;
-	/* exit_label: the unload's label takes the last slot. */
-	int label_max = BUGGY_NR_LABELS - exit_label;
 
-	for (i = 0; i < ARRAY_SIZE(bugs); i++)
-		if (!strcmp(bug, bugs[i]))
-			break;
-	if (i == ARRAY_SIZE(bugs)) {
-		pr_warn("allocfail_buggy: unknown bug=%s\n", bug);
-		return -EINVAL;
-	}
-	if (label < 0 || label > label_max) {
-		pr_warn("allocfail_buggy: label=%d: 0 to %d labels\n", label,
-			label_max);
-		return -EINVAL;
-	}
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!r)
 		return -ENOMEM;
@@ -274,6 +276,39 @@ static int __init buggy_init(void)
 	if (poweroff_hang)
 		register_reboot_notifier(&buggy_reboot_nb);
 	return 0;
+}
+
+static int __init buggy_init(void)
+{
+	static const char * const bugs[] = {
+		"none", "leak", "uaf", "oops", "hang", "late", "stuck",
+		"unload", "crash", "unbound", "swallow",
+	};
+	int i, err;
+	/* exit_label: the unload's label takes the last slot. */
+	int label_max = BUGGY_NR_LABELS - exit_label;
+
+	for (i = 0; i < ARRAY_SIZE(bugs); i++)
+		if (!strcmp(bug, bugs[i]))
+			break;
+	if (i == ARRAY_SIZE(bugs)) {
+		pr_warn("allocfail_buggy: unknown bug=%s\n", bug);
+		return -EINVAL;
+	}
+	if (label < 0 || label > label_max) {
+		pr_warn("allocfail_buggy: label=%d: 0 to %d labels\n", label,
+			label_max);
+		return -EINVAL;
+	}
+	err = buggy_probe();
+	/*
+	 * The driver's registration, after its probe as a PCI driver's
+	 * comes after the module's own set-up: bug=swallow skips it after
+	 * a failed probe and returns 0 all the same.
+	 */
+	if (!err && !swallowed)
+		registered = true;
+	return err;
 }
 
 static void __exit buggy_exit(void)
