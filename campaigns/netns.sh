@@ -82,7 +82,10 @@ dev_gone() {
 dev_del() {
 	for d in "$@"; do
 		dev_gone "$d" && continue
-		ip link del "$d" || { echo "cannot delete $d" >&2; return 1; }
+		# It may go on its own meanwhile (a veth whose peer's namespace
+		# ended).
+		ip link del "$d" 2>/dev/null || dev_gone "$d" ||
+			{ echo "cannot delete $d" >&2; return 1; }
 		wait_until 5 dev_gone "$d" ||
 			{ echo "$d still there 5 s after its deletion" >&2; return 1; }
 	done
