@@ -20,7 +20,8 @@ MAIN_RUNS := 0 5 16 17 20
 CAMPAIGNS ?=
 ALL_CAMPAIGNS := null_blk null_blk-sweep null_blk-cache null_blk-flush loop \
 	scsi_debug e1000 virtio_net e1000e e100 pcnet32 8139cp ne2k-pci tulip \
-	vmxnet3 bridge bonding macvlan tun netdevsim veth buggy-leak
+	vmxnet3 bridge bonding macvlan tun netdevsim veth ext4 xfs btrfs f2fs \
+	vfat squashfs erofs buggy-leak
 JOBS ?= 2
 export JOBS
 ONLY ?=

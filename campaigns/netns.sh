@@ -1,47 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
 # What the virtual network device workloads (bridge, bonding, macvlan,
-# tun, netdevsim) share: loading the target module with its dependencies,
+# tun, netdevsim) share: loading the target module (modload.sh),
 # network namespaces held by a sleeping process, veth pairs across them,
 # and pings that must all be answered.  Everything stays inside the VM.
 # shellcheck source=wait.sh
 . "$CAMPAIGN_DIR/wait.sh"
+# shellcheck source=modload.sh
+. "$CAMPAIGN_DIR/modload.sh"
 NETNS_PIDS=/tmp/netns.pids
 NETNS_READY=/tmp/netns.ready
-
-# ko_load KO: load the module at KO (under the kernel's module tree) once
-# with insmod_once, after the modules it needs (modules.dep: stp and llc
-# for bridge, ...), which modprobe loads in order and which stay loaded.
-# The policy (callers=[MODULE]) matches nothing of theirs: the target is
-# not loaded yet, so no stack passes through it.
-ko_load() {
-	mods=/lib/modules/$(uname -r)
-	deps=""
-	while IFS= read -r l; do
-		case $l in
-		"kernel/$1:"*) deps=${l#*:} ;;
-		esac
-	done <"$mods/modules.dep"
-	names=""
-	for d in $deps; do
-		d=${d##*/}
-		names="$names ${d%.ko}"
-	done
-	if [ -n "$names" ]; then
-		# shellcheck disable=SC2086 # a list of module names
-		modprobe -a $names ||
-			{ echo "cannot load$names, which $1 needs" >&2; return 1; }
-	fi
-	# Not modprobe: it would retry a failed load (tools/insmod_once.c).
-	insmod_once "$mods/kernel/$1"
-}
-
-# mod_unload NAME: rmmod NAME if it is loaded.
-mod_unload() {
-	while read -r m _; do
-		[ "$m" != "$1" ] || { rmmod "$1"; return; }
-	done </proc/modules
-}
 
 # ns_new: a new network namespace, held by a sleeping process whose pid
 # is in $ns (and in NETNS_PIDS, for ns_kill_all).
