@@ -11,3 +11,10 @@
 # errno (insmod_once returns one, up to 133), nor timeout's 124 or 143.
 # shellcheck disable=SC2034 # used by the files that source this
 WL_SWALLOWED=200
+
+# The step's driver kept running but stopped doing its job under
+# injection: it lost more traffic than the failures injected explain (a
+# receive ring that stopped refilling; campaigns/traffic.sh), outcome
+# "degraded", a finding.
+# shellcheck disable=SC2034 # used by the files that source this
+WL_DEGRADED=201

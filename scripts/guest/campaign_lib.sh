@@ -48,6 +48,8 @@
 # steps), hang (a step over RUN_TIMEOUT), stuck (the recovery check or
 # the unload failed), swallowed (a step returned WL_SWALLOWED:
 # it succeeded by the kernel's account yet did not do what it claims),
+# degraded (a step returned WL_DEGRADED: under injection the driver lost
+# more traffic than the failures explain, campaigns/traffic.sh),
 # unknown (kmemleak switched itself off),
 # error-returned (a step failed with injection on), clean.
 
@@ -314,7 +316,7 @@ step() {
 	heartbeat "$label"
 	# busybox timeout, not the kselftest runner's wrapper script
 	# (/usr/bin/timeout): one exec of sh less per step.
-	CAMPAIGN_RUN=$run_no busybox timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
+	CAMPAIGN_RUN=$run_no CAMPAIGN_STEP=$label busybox timeout "$RUN_TIMEOUT" sh -c ". '$CAMPAIGN_FILE' && . '$WL' && wl_$1" \
 		>/tmp/step.out 2>&1
 	rc=$?
 	[ $rc -eq 0 ] && return 0
@@ -333,6 +335,7 @@ step() {
 	# The step hid a failure (campaigns/outcomes.sh): a finding.
 	case $rc in
 	"$WL_SWALLOWED") r_swallowed=1 ;;
+	"$WL_DEGRADED") r_degraded=1 ;;
 	esac
 	return 1
 }
@@ -536,7 +539,10 @@ campaign_run() {
 	r_hang=0
 	r_stuck=0
 	r_swallowed=0
+	r_degraded=0
 	r_late=0
+	# What the workload's traffic checks record (campaigns/traffic.sh).
+	rm -f /tmp/campaign.traffic
 	unset r_step_splat
 	r_site=""
 	# The match this run fails, counted from enable (arm_unload).
@@ -682,6 +688,9 @@ campaign_run() {
 	elif [ $r_swallowed -eq 1 ]; then
 		r_outcome=swallowed
 		r_sig=$r_err
+	elif [ $r_degraded -eq 1 ]; then
+		r_outcome=degraded
+		r_sig=$r_err
 	elif [ $src -eq 2 ]; then
 		# kmemleak is off for the rest of this boot: a leak could not
 		# be seen, so the run proves nothing; a fresh boot goes on.
@@ -692,6 +701,13 @@ campaign_run() {
 		r_sig=$r_err
 	else
 		r_outcome=clean
+	fi
+	# The traffic of each step that checked some, per phase (the
+	# report's received/sent table).
+	if [ -f /tmp/campaign.traffic ]; then
+		while read -r t_step t_rx t_tx t_inj; do
+			echo "@@TRAFFIC $1|$t_step|$t_rx|$t_tx|$t_inj"
+		done </tmp/campaign.traffic
 	fi
 	kmsg "run $1 done: $r_outcome"
 	heartbeat end

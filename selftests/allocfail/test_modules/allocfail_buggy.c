@@ -30,6 +30,10 @@
  *		its driver: the load "succeeds", the module is loaded
  *		and does nothing (what pcnet32_init_module() did,
  *		FINDINGS.md #11); "registered" stays N
+ *   bug=stall	the probe is correct; its receive path (below) stops
+ *		refilling its ring at the first failed refill, until the
+ *		next reset: every later packet is lost, many more than
+ *		the failures explain (a campaign's traffic check: degraded)
  *
  * Every probe allocation goes to the page allocator, so a probe makes
  * exactly 1 + BUGGY_NR_BUFS allocations the same way each time: the
@@ -44,6 +48,15 @@
  * that site: a site both the load and the unload reach.
  * Only the error paths allocate anything more.
  *
+ * Writing N to "packets" is a link coming up and N packets arriving: the
+ * receive ring (BUGGY_RX_SLOTS order-1 buffers, as a jumbo-frame NIC without
+ * scatter/gather refills) is filled anew in the writer's context, then a
+ * tasklet (softirq context, as NAPI) receives each packet into the buffer of
+ * its slot and refills the slot with GFP_ATOMIC.  A correct driver drops a
+ * packet only when its slot is empty (a refill that failed) and tries the
+ * refill again, so it loses at most one packet per failure; "rx_received"
+ * and "rx_sent" count them.  Nothing of this allocates unless written to.
+ *
  * poweroff_hang=1, whatever bug= says, makes the machine's power-off wait
  * for the module forever, as a restart waits on a device that a run left
  * broken: what the host must stop on its own once the guest's command
@@ -51,6 +64,7 @@
  */
 #include <linux/completion.h>
 #include <linux/gfp.h>
+#include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
 #include <linux/reboot.h>
@@ -61,6 +75,7 @@
 
 #define BUGGY_NR_BUFS	2
 #define BUGGY_NR_LABELS	4
+#define BUGGY_RX_SLOTS	4
 
 struct buggy_ring {
 	struct page *bufs[BUGGY_NR_BUFS];
@@ -78,7 +93,7 @@ struct buggy_cleanup {
 
 static char *bug = "none";
 module_param(bug, charp, 0444);
-MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload, crash, unbound or swallow");
+MODULE_PARM_DESC(bug, "error path: none, leak, uaf, oops, hang, late, stuck, unload, crash, unbound, swallow or stall");
 
 static int stats;
 module_param(stats, int, 0444);
@@ -114,6 +129,102 @@ static bool swallowed;
 static struct buggy_cleanup *cleanup;
 static DECLARE_COMPLETION(buggy_refilled);
 static struct timer_list buggy_timer;
+
+/*
+ * The receive path ("packets"): a ring of order-1 buffers, each slot
+ * refilled in softirq context as it is consumed.
+ */
+static struct page *rx_ring[BUGGY_RX_SLOTS];
+static unsigned int rx_pending;		/* packets still to arrive */
+static bool rx_stalled;			/* bug=stall: refills stopped */
+static DECLARE_COMPLETION(rx_done);
+
+static unsigned int rx_received;
+module_param(rx_received, uint, 0444);
+MODULE_PARM_DESC(rx_received, "packets the last write of \"packets\" received (read-only)");
+
+static unsigned int rx_sent;
+module_param(rx_sent, uint, 0444);
+MODULE_PARM_DESC(rx_sent, "packets the last write of \"packets\" sent (read-only)");
+
+static void buggy_rx_free(void)
+{
+	int i;
+
+	for (i = 0; i < BUGGY_RX_SLOTS; i++) {
+		if (rx_ring[i])
+			__free_pages(rx_ring[i], 1);
+		rx_ring[i] = NULL;
+	}
+}
+
+/* A slot's refill; bug=stall gives up on refills at the first failure. */
+static void buggy_rx_refill(int i)
+{
+	if (rx_stalled)
+		return;
+	rx_ring[i] = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 1);
+	if (!rx_ring[i] && !strcmp(bug, "stall"))
+		rx_stalled = true;
+}
+
+/*
+ * NAPI's part: each packet lands in its slot's buffer, which goes up the
+ * stack (freed here), or is dropped when the slot is empty; either way
+ * the slot is refilled, so a correct driver loses a packet only to a
+ * refill that failed.
+ */
+static void buggy_rx_poll(struct tasklet_struct *t)
+{
+	int i;
+
+	for (; rx_pending; rx_pending--) {
+		i = rx_sent++ % BUGGY_RX_SLOTS;
+		if (rx_ring[i]) {
+			__free_pages(rx_ring[i], 1);
+			rx_ring[i] = NULL;
+			rx_received++;
+		}
+		buggy_rx_refill(i);
+	}
+	complete(&rx_done);
+}
+
+static DECLARE_TASKLET(buggy_rx_tasklet, buggy_rx_poll);
+
+/*
+ * A write of N: the link comes up (a full ring, filled in the writer's
+ * context; a stall is over) and N packets arrive.  Writers are serialised
+ * by the module's parameter lock, which sysfs holds across this call.
+ */
+static int buggy_packets_set(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int i, err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (!n)
+		return -EINVAL;
+	buggy_rx_free();
+	rx_stalled = false;
+	rx_sent = 0;
+	rx_received = 0;
+	for (i = 0; i < BUGGY_RX_SLOTS; i++)
+		rx_ring[i] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+	rx_pending = n;
+	reinit_completion(&rx_done);
+	tasklet_schedule(&buggy_rx_tasklet);
+	wait_for_completion(&rx_done);
+	return 0;
+}
+
+static const struct kernel_param_ops buggy_packets_ops = {
+	.set = buggy_packets_set,
+};
+module_param_cb(packets, &buggy_packets_ops, NULL, 0200);
+MODULE_PARM_DESC(packets, "write N: the link comes up and N packets arrive");
 
 static void buggy_free_bufs(struct buggy_ring *r)
 {
@@ -282,7 +393,7 @@ static int __init buggy_init(void)
 {
 	static const char * const bugs[] = {
 		"none", "leak", "uaf", "oops", "hang", "late", "stuck",
-		"unload", "crash", "unbound", "swallow",
+		"unload", "crash", "unbound", "swallow", "stall",
 	};
 	int i, err;
 	/* exit_label: the unload's label takes the last slot. */
@@ -317,6 +428,8 @@ static void __exit buggy_exit(void)
 		unregister_reboot_notifier(&buggy_reboot_nb);
 	if (!strcmp(bug, "crash"))
 		timer_delete_sync(&buggy_timer);
+	tasklet_kill(&buggy_rx_tasklet);
+	buggy_rx_free();
 	if (cleanup) {
 		kfree_rcu(cleanup, rcu);
 		kfree(cleanup);		/* and again after a grace period */
