@@ -332,10 +332,10 @@ step() {
 		r_rc=$rc
 		r_err=$(tail -n 1 /tmp/step.out | tr -d '\r')
 	fi
-	# The step hid a failure (campaigns/outcomes.sh): a finding.
+	# A status that tells a finding (campaigns/outcomes.sh): the first.
 	case $rc in
-	"$WL_SWALLOWED") r_swallowed=1 ;;
-	"$WL_DEGRADED") r_degraded=1 ;;
+	"$WL_SWALLOWED") [ -n "$r_hid" ] || r_hid=swallowed ;;
+	"$WL_DEGRADED") [ -n "$r_hid" ] || r_hid=degraded ;;
 	esac
 	return 1
 }
@@ -538,8 +538,8 @@ campaign_run() {
 	r_err=""
 	r_hang=0
 	r_stuck=0
-	r_swallowed=0
-	r_degraded=0
+	# A finding a step's status told (swallowed, degraded: outcomes.sh).
+	r_hid=""
 	r_late=0
 	# What the workload's traffic checks record (campaigns/traffic.sh).
 	rm -f /tmp/campaign.traffic
@@ -685,11 +685,8 @@ campaign_run() {
 	elif [ $r_stuck -eq 1 ]; then
 		r_outcome=stuck
 		r_sig=$r_err
-	elif [ $r_swallowed -eq 1 ]; then
-		r_outcome=swallowed
-		r_sig=$r_err
-	elif [ $r_degraded -eq 1 ]; then
-		r_outcome=degraded
+	elif [ -n "$r_hid" ]; then
+		r_outcome=$r_hid
 		r_sig=$r_err
 	elif [ $src -eq 2 ]; then
 		# kmemleak is off for the rest of this boot: a leak could not
