@@ -22,7 +22,8 @@ ALL_CAMPAIGNS := null_blk null_blk-sweep null_blk-cache null_blk-flush loop \
 	scsi_debug e1000 virtio_net e1000e e100 pcnet32 8139cp ne2k-pci tulip \
 	vmxnet3 bridge bonding macvlan tun netdevsim veth ext4 xfs btrfs f2fs \
 	vfat squashfs erofs e1000-jumbo e1000e-jumbo virtio_net-jumbo \
-	virtio_net-big 8139cp-mtu4k buggy-leak
+	virtio_net-big 8139cp-mtu4k virtio_net-jumbo-own 8139cp-mtu4k-own \
+	buggy-leak
 JOBS ?= 2
 export JOBS
 ONLY ?=
