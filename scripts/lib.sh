@@ -87,6 +87,7 @@ RESULTS_HEADER=campaign,run,params,outcome,injected,step,rc,signature,site,more
 # traffic.csv, beside results.csv: what each step that checked traffic
 # (campaigns/traffic.sh) received and sent, and the failures injected while
 # it ran.
+# shellcheck disable=SC2034 # used by the scripts that source this
 TRAFFIC_HEADER=campaign,run,step,received,sent,injected
 
 # csv_field TEXT: a value safe between commas.
