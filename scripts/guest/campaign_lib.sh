@@ -542,7 +542,7 @@ campaign_run() {
 	r_hid=""
 	r_late=0
 	# What the workload's traffic checks record (campaigns/traffic.sh).
-	rm -f /tmp/campaign.traffic
+	: >/tmp/campaign.traffic
 	unset r_step_splat
 	r_site=""
 	# The match this run fails, counted from enable (arm_unload).
